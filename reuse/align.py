@@ -1,0 +1,231 @@
+"""Align a candidate pair word by word into shared passages.
+
+1. Seeds: every place where the same ``seed_words`` words occur in both documents.
+2. Runs: seeds on one diagonal and consecutive in both documents merge into exact runs.
+3. Chains: runs are chained in document order while the gap between them is a small
+   edit: at most ``max_gap`` words on either side, and at most ``max_indel`` words more
+   on one side than on the other. A substituted word keeps a passage whole; an inserted
+   promo line or caption (many words on one side, none on the other) ends it. Chains
+   are built independently, so passages are found in any order in the two documents.
+4. Refinement: each chain is aligned with rapidfuzz's LCS opcodes on integer word ids,
+   giving the matched words and the word-level edits inside the passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Indel
+
+from reuse.fingerprint import shingle_hashes
+from reuse.settings import Settings
+
+__all__ = ["WordEdit", "WordPassage", "align_words"]
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+# A seed phrase repeated more often than this in either document is a refrain or
+# boilerplate; anchoring on it would only multiply spurious runs.
+_MAX_OCCURRENCES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class WordEdit:
+    """A non-matching stretch inside a passage, in word indices of both documents."""
+
+    kind: str  # "replace", "insert" or "delete"
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class WordPassage:
+    """A shared passage in word indices: ``[a_start, a_end)`` of a, ``[b_start, b_end)`` of b."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    matched: int
+    edits: tuple[WordEdit, ...]
+
+    @property
+    def identity(self) -> float:
+        """Matched words over the mean of both sides' lengths."""
+        return 2 * self.matched / ((self.a_end - self.a_start) + (self.b_end - self.b_start))
+
+
+@dataclass(slots=True)
+class _Chain:
+    a_start: int
+    b_start: int
+    a_end: int
+    b_end: int
+    matched: int
+
+
+def _seeds(a: U64, b: U64, k: int) -> tuple[I64, I64]:
+    """Return positions ``(i, j)`` where the ``k`` words at ``a[i:]`` and ``b[j:]`` match."""
+    ha, hb = shingle_hashes(a, k), shingle_hashes(b, k)
+    if ha.size == 0 or hb.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    order_b = np.argsort(hb, kind="stable")
+    sorted_b = hb[order_b]
+    lo = np.searchsorted(sorted_b, ha, side="left")
+    hi = np.searchsorted(sorted_b, ha, side="right")
+    counts = hi - lo
+    values, a_counts = np.unique(ha, return_counts=True)
+    a_repeats = a_counts[np.searchsorted(values, ha)]
+    counts[(counts > _MAX_OCCURRENCES) | (a_repeats > _MAX_OCCURRENCES)] = 0
+    total = int(counts.sum())
+    i = np.repeat(np.arange(ha.size, dtype=np.int64), counts)
+    first = np.repeat(lo, counts)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order_b[first + within].astype(np.int64)
+    return i, j
+
+
+def _runs(i: I64, j: I64, k: int) -> list[tuple[int, int, int]]:
+    """Merge seeds that continue each other on one diagonal into runs ``(i, j, length)``."""
+    if i.size == 0:
+        return []
+    diag = i - j
+    order = np.lexsort((i, diag))
+    i, diag = i[order], diag[order]
+    breaks = np.flatnonzero((np.diff(diag) != 0) | (np.diff(i) != 1)) + 1
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [i.size]))
+    i0 = i[starts]
+    lengths = ends - starts + (k - 1)
+    j0 = i0 - diag[starts]
+    order = np.lexsort((j0, i0))
+    return list(zip(i0[order].tolist(), j0[order].tolist(), lengths[order].tolist(), strict=True))
+
+
+def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> list[_Chain]:
+    """Chain runs (sorted by position in a) whose gaps are small edits."""
+    active: list[_Chain] = []
+    done: list[_Chain] = []
+    for i0, j0, length in runs:
+        still: list[_Chain] = []
+        for chain in active:
+            (still if chain.a_end + max_gap >= i0 else done).append(chain)
+        active = still
+        best: tuple[int, int, _Chain, int] | None = None
+        for chain in active:
+            if j0 < chain.b_start:
+                continue
+            shift = max(0, chain.a_end - i0, chain.b_end - j0)
+            if shift >= length:
+                continue
+            gap_a = i0 + shift - chain.a_end
+            gap_b = j0 + shift - chain.b_end
+            if max(gap_a, gap_b) > max_gap or abs(gap_a - gap_b) > max_indel:
+                continue
+            key = (max(gap_a, gap_b), -chain.matched)
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], chain, shift)
+        if best is None:
+            active.append(_Chain(i0, j0, i0 + length, j0 + length, length))
+        else:
+            chain, shift = best[2], best[3]
+            chain.a_end, chain.b_end = i0 + length, j0 + length
+            chain.matched += length - shift
+    return done + active
+
+
+def _edits(opcodes: list[tuple[str, int, int, int, int]]) -> tuple[int, list[WordEdit]]:
+    """Return matched words and the edits, merging adjacent inserts and deletes."""
+    matched = 0
+    edits: list[WordEdit] = []
+    for tag, a1, a2, b1, b2 in opcodes:
+        if tag == "equal":
+            matched += a2 - a1
+            continue
+        if edits and edits[-1].a_end == a1 and edits[-1].b_end == b1:
+            prev = edits.pop()
+            a1, b1 = prev.a_start, prev.b_start
+        kind = "replace" if a2 > a1 and b2 > b1 else ("delete" if a2 > a1 else "insert")
+        edits.append(WordEdit(kind, a1, a2, b1, b2))
+    return matched, edits
+
+
+def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage:
+    ops = Indel.opcodes(a[chain.a_start : chain.a_end], b[chain.b_start : chain.b_end])
+    shifted = [
+        (
+            op.tag,
+            op.src_start + chain.a_start,
+            op.src_end + chain.a_start,
+            op.dest_start + chain.b_start,
+            op.dest_end + chain.b_start,
+        )
+        for op in ops
+    ]
+    # A chain starts and ends on exact runs, but LCS may pick an equal-cost alignment
+    # that does not; trim any edit at either end so the passage starts and ends matched.
+    while shifted and shifted[0][0] != "equal":
+        shifted.pop(0)
+    while shifted and shifted[-1][0] != "equal":
+        shifted.pop()
+    matched, edits = _edits(shifted)
+    return WordPassage(
+        shifted[0][1], shifted[-1][2], shifted[0][3], shifted[-1][4], matched, tuple(edits)
+    )
+
+
+def _overlap(s1: int, e1: int, s2: int, e2: int) -> int:
+    return max(0, min(e1, e2) - max(s1, s2))
+
+
+def _drop_overlapping(passages: list[WordPassage]) -> list[WordPassage]:
+    """Keep the best of passages that align the same text on both sides."""
+    kept: list[WordPassage] = []
+    for p in sorted(passages, key=lambda p: (-p.matched, p.a_start, p.b_start)):
+        clash = False
+        for q in kept:
+            over_a = _overlap(p.a_start, p.a_end, q.a_start, q.a_end)
+            over_b = _overlap(p.b_start, p.b_end, q.b_start, q.b_end)
+            if over_a * 2 > p.a_end - p.a_start and over_b * 2 > p.b_end - p.b_start:
+                clash = True
+                break
+        if not clash:
+            kept.append(p)
+    return sorted(kept, key=lambda p: (p.a_start, p.b_start))
+
+
+def align_words(a: U64, b: U64, settings: Settings) -> list[WordPassage]:
+    """Return the passages two word-hash sequences share, ordered by position in ``a``.
+
+    Args:
+        a: word hashes of the first document.
+        b: word hashes of the second document.
+        settings: ``seed_words``, ``max_gap``, ``max_indel``, ``min_words`` and
+            ``min_identity`` are used.
+
+    Returns:
+        Passages of at least ``min_words`` words on each side and at least
+        ``min_identity`` identity, none aligning the same text as a better one.
+    """
+    k = settings.seed_words
+    runs = _runs(*_seeds(a, b, k), k)
+    chains = _chain(runs, settings.max_gap, settings.max_indel)
+    a_ids, b_ids = a.tolist(), b.tolist()
+    passages = []
+    for chain in chains:
+        if chain.matched < settings.min_words * settings.min_identity:
+            continue
+        passage = _refine(a_ids, b_ids, chain)
+        if (
+            passage.a_end - passage.a_start >= settings.min_words
+            and passage.b_end - passage.b_start >= settings.min_words
+            and passage.identity >= settings.min_identity
+        ):
+            passages.append(passage)
+    return _drop_overlapping(passages)

@@ -1,0 +1,156 @@
+"""Word-level alignment: planted passages are found whole, in any order, and nothing else."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reuse.align import align_words
+from reuse.settings import Settings
+
+DEFAULT = Settings()
+
+
+def words(rng: np.random.Generator, n: int) -> list[int]:
+    # A vocabulary this large makes chance matches between random texts impossible.
+    return rng.integers(1, 2**62, n).tolist()
+
+
+def arr(values: list[int]) -> np.ndarray:
+    return np.array(values, dtype=np.uint64)
+
+
+def brute_runs(a: list[int], b: list[int], min_len: int) -> list[tuple[int, int, int]]:
+    """Every maximal exact common run of at least ``min_len`` words, by dynamic programming."""
+    runs = []
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            if a[i] == b[j]:
+                table[i][j] = table[i + 1][j + 1] + 1
+    for i in range(len(a)):
+        for j in range(len(b)):
+            starts_run = i == 0 or j == 0 or a[i - 1] != b[j - 1]
+            if starts_run and table[i][j] >= min_len:
+                runs.append((i, j, table[i][j]))
+    return runs
+
+
+def edit_copy(rng: np.random.Generator, passage: list[int], n_edits: int) -> list[int]:
+    """Substitute, delete or insert one word at ``n_edits`` well separated places."""
+    out = list(passage)
+    spots = sorted(rng.choice(np.arange(4, len(passage) - 4, 6), n_edits, replace=False).tolist())
+    for spot in reversed(spots):
+        kind = rng.integers(3)
+        if kind == 0:
+            out[spot] = int(rng.integers(1, 2**62))
+        elif kind == 1:
+            del out[spot]
+        else:
+            out.insert(spot, int(rng.integers(1, 2**62)))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    lengths=st.lists(st.integers(24, 80), min_size=1, max_size=3),
+    edits=st.integers(0, 3),
+    reverse=st.booleans(),
+)
+def test_planted_passages_are_found_whole(
+    seed: int, lengths: list[int], edits: int, reverse: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    passages = [words(rng, n) for n in lengths]
+    copies = [edit_copy(rng, p, edits) for p in passages]
+    a: list[int] = []
+    b: list[int] = []
+    a_ranges, b_ranges = [], []
+    for p in passages:
+        # Unrelated text longer than max_gap between passages: a shorter stretch
+        # replaced on both sides is an edit, and rightly joins them.
+        a += words(rng, int(rng.integers(DEFAULT.max_gap + 1, 30)))
+        a_ranges.append((len(a), len(a) + len(p)))
+        a += p
+    order = list(range(len(copies)))[:: -1 if reverse else 1]
+    b_ranges = [(0, 0)] * len(copies)
+    for k in order:
+        b += words(rng, int(rng.integers(0, 30)))
+        b_ranges[k] = (len(b), len(b) + len(copies[k]))
+        b += copies[k]
+    a += words(rng, 10)
+    found = align_words(arr(a), arr(b), DEFAULT)
+    assert len(found) == len(passages)
+    for (a0, a1), (b0, b1) in zip(a_ranges, b_ranges, strict=True):
+        match = [p for p in found if p.a_start < a1 and a0 < p.a_end]
+        assert len(match) == 1
+        p = match[0]
+        # An edit at the very edge can only move a boundary by the edit itself.
+        assert abs(p.a_start - a0) <= 1 and abs(p.a_end - a1) <= 1
+        assert abs(p.b_start - b0) <= 1 and abs(p.b_end - b1) <= 1
+    # Every substantial exact run brute force finds lies inside a reported passage.
+    for i, j, n in brute_runs(a, b, 8):
+        assert any(
+            p.a_start <= i and i + n <= p.a_end and p.b_start <= j and j + n <= p.b_end
+            for p in found
+        )
+    for p in found:
+        for e in p.edits:
+            assert p.a_start < e.a_start <= e.a_end < p.a_end
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_unrelated_texts_share_nothing(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # A small vocabulary makes many chance 3-word matches: none may become a passage.
+    a = rng.integers(1, 40, 400).tolist()
+    b = rng.integers(1, 40, 400).tolist()
+    assert align_words(arr(a), arr(b), DEFAULT) == []
+
+
+def test_short_insertion_is_bridged_long_one_splits() -> None:
+    rng = np.random.default_rng(1)
+    first, second = words(rng, 30), words(rng, 30)
+    for inserted, expected in ((DEFAULT.max_indel, 1), (DEFAULT.max_indel + 1, 2)):
+        a = first + second
+        b = first + words(rng, inserted) + second
+        found = align_words(arr(a), arr(b), DEFAULT)
+        assert len(found) == expected, inserted
+
+
+def test_substitutions_keep_one_passage() -> None:
+    rng = np.random.default_rng(2)
+    passage = words(rng, 60)
+    edited = list(passage)
+    for spot in (10, 25, 40):
+        edited[spot] = 7
+    found = align_words(arr(passage), arr(edited), DEFAULT)
+    assert len(found) == 1
+    assert (found[0].a_start, found[0].a_end, found[0].matched) == (0, 60, 57)
+    assert [(e.kind, e.a_start, e.b_start) for e in found[0].edits] == [
+        ("replace", 10, 10),
+        ("replace", 25, 25),
+        ("replace", 40, 40),
+    ]
+
+
+def test_too_short_or_too_different_is_dropped() -> None:
+    rng = np.random.default_rng(3)
+    short = words(rng, DEFAULT.min_words - 1)
+    assert align_words(arr(short), arr(short), DEFAULT) == []
+    exact = words(rng, DEFAULT.min_words)
+    assert len(align_words(arr(exact), arr(exact), DEFAULT)) == 1
+
+
+def test_repeated_passage_in_b_is_found_twice() -> None:
+    rng = np.random.default_rng(4)
+    passage = words(rng, 40)
+    b = passage + words(rng, 20) + passage
+    found = align_words(arr(passage), arr(b), DEFAULT)
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in found] == [
+        (0, 40, 0, 40),
+        (0, 40, 60, 100),
+    ]

@@ -1,0 +1,95 @@
+"""Fast hashing, sampling and MinHash agree with plain reference implementations."""
+
+from __future__ import annotations
+
+import numpy as np
+import xxhash
+from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reuse.fingerprint import (
+    estimate_jaccard,
+    minhash,
+    sample,
+    shingle_hashes,
+    word_hashes,
+)
+
+MASK = (1 << 64) - 1
+words = st.lists(st.sampled_from(["a", "b", "c", "dé", "1", "275", "khojaly"]), max_size=40)
+u64 = st.integers(min_value=0, max_value=MASK)
+
+
+def ref_mix(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & MASK
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & MASK
+    return h ^ (h >> 33)
+
+
+def ref_shingles(hashes: list[int], k: int) -> list[int]:
+    out = []
+    for i in range(len(hashes) - k + 1):
+        acc = 0
+        for h in hashes[i : i + k]:
+            acc = (acc * 0x9E3779B97F4A7C15 + h) & MASK
+        out.append(ref_mix(acc))
+    return out
+
+
+@given(words)
+def test_word_hashes_equal_plain_xxh3(ws: list[str]) -> None:
+    assert word_hashes(ws).tolist() == [xxhash.xxh3_64_intdigest(w.encode()) for w in ws]
+
+
+@given(st.lists(u64, max_size=30), st.integers(min_value=1, max_value=6))
+def test_shingle_hashes_equal_reference(hashes: list[int], k: int) -> None:
+    got = shingle_hashes(np.array(hashes, dtype=np.uint64), k).tolist()
+    assert got == ref_shingles(hashes, k)
+
+
+@given(st.lists(u64, max_size=50), st.integers(min_value=1, max_value=8))
+def test_sample_keeps_exactly_the_divisible_hashes(hashes: list[int], every: int) -> None:
+    got = sample(np.array(hashes, dtype=np.uint64), every).tolist()
+    assert got == [h for h in hashes if h % every == 0]
+
+
+def test_sample_is_consistent_across_documents() -> None:
+    shared = shingle_hashes(
+        word_hashes(["the", "karabakh", "region", "had", "been", "the", "site"]), 3
+    )
+    doc_a = np.concatenate([shared, shingle_hashes(word_hashes(["x", "y", "z", "w"]), 3)])
+    doc_b = np.concatenate([shingle_hashes(word_hashes(["p", "q", "r", "s"]), 3), shared])
+    kept_a, kept_b = set(sample(doc_a, 2).tolist()), set(sample(doc_b, 2).tolist())
+    assert set(sample(shared, 2).tolist()) <= kept_a & kept_b
+
+
+def test_sampling_rate_is_unbiased_on_real_shingles() -> None:
+    rng = np.random.default_rng(7)
+    hashes = shingle_hashes(rng.integers(0, 2**63, 20_000, dtype=np.uint64), 5)
+    assert abs(sample(hashes, 4).size / hashes.size - 0.25) < 0.02
+
+
+@settings(max_examples=30)
+@given(st.lists(u64, min_size=1, max_size=40, unique=True))
+def test_minhash_equals_datasketch(values: list[int]) -> None:
+    reference = MinHash(num_perm=64, seed=1, scheme="affine64", hashfunc=lambda v: v)
+    reference.update_batch(values)
+    assert minhash(np.array(values, dtype=np.uint64), 64).tolist() == reference.hashvalues.tolist()
+
+
+def test_minhash_estimate_is_close_to_exact_jaccard() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 2**63, 3000, dtype=np.uint64)
+    for overlap in (0.1, 0.5, 0.9):
+        n = int(3000 * overlap)
+        a = base
+        b = np.concatenate([base[:n], rng.integers(0, 2**63, 3000 - n, dtype=np.uint64)])
+        exact = n / (6000 - n)
+        assert abs(estimate_jaccard(minhash(a), minhash(b)) - exact) < 0.1
+
+
+def test_minhash_of_empty_set_is_all_max() -> None:
+    assert set(minhash(np.zeros(0, dtype=np.uint64), 8).tolist()) == {MASK}

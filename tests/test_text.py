@@ -1,0 +1,103 @@
+"""Normalisation and tokenising keep an exact map back to the original text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reuse.text import fold, normalise, tokenise
+
+# Text with the characters news actually contains: accents (composed and combining),
+# curly quotes, dashes, ligatures, full-width digits, non-Latin scripts.
+news_chars = st.sampled_from(
+    [
+        *"abcXYZ 019.,;:'\"-\n\t",
+        "é",
+        "e\u0301",
+        "ß",
+        "İ",
+        "ﬁ",
+        "１",
+        "’",
+        "“",
+        "”",
+        "–",
+        "—",
+        "Ş",
+        "ü",
+        "ñ",
+        "ß",
+        "Ω",
+        "ж",
+        *["\u00a0", "\u200b", "ア", "\u0308"],
+    ]
+)
+news_text = st.lists(news_chars, max_size=60).map("".join) | st.text(max_size=60)
+
+
+def test_normalise_folds_case_quotes_dashes_and_width() -> None:
+    assert normalise("“Don’t” – ＡＢ ﬁ").text == '"don\'t" - ab fi'
+
+
+def test_ascii_fast_path_is_identity_map() -> None:
+    n = normalise("Hello, World")
+    assert n.text == "hello, world"
+    assert n.starts.tolist() == list(range(12))
+    assert n.ends.tolist() == list(range(1, 13))
+
+
+def test_tokens_keep_numbers_and_original_offsets() -> None:
+    text = "Some 150 of the 1,275 Azerbaijanis — “missing”."
+    tokens = tokenise(text)
+    assert tokens.words == ("some", "150", "of", "the", "1", "275", "azerbaijanis", "missing")
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "Some",
+        "150",
+        "of",
+        "the",
+        "1",
+        "275",
+        "Azerbaijanis",
+        "missing",
+    ]
+
+
+def test_combining_mark_stays_with_its_letter() -> None:
+    text = "Cafe\u0301 au lait"
+    tokens = tokenise(text)
+    assert tokens.words[0] == "café"
+    assert text[tokens.starts[0] : tokens.ends[0]] == "Cafe\u0301"
+
+
+def test_curly_and_straight_apostrophes_tokenise_alike() -> None:
+    assert tokenise("country’s").words == tokenise("country's").words == ("country", "s")
+
+
+def test_empty_and_wordless_text() -> None:
+    assert len(tokenise("")) == 0
+    assert len(tokenise(" — … ")) == 0
+
+
+@given(news_text)
+def test_offset_map_round_trips(text: str) -> None:
+    n = normalise(text)
+    assert len(n.starts) == len(n.ends) == len(n.text)
+    # Each normalised character comes from a slice of the original whose own
+    # normalisation is a run of characters containing it, in order.
+    rebuilt = []
+    previous: tuple[int, int] | None = None
+    for start, end in zip(n.starts.tolist(), n.ends.tolist(), strict=True):
+        assert 0 <= start < end <= len(text)
+        if (start, end) != previous:
+            rebuilt.append(normalise(text[start:end]).text)
+            previous = (start, end)
+    assert "".join(rebuilt) == n.text
+    assert n.starts.tolist() == sorted(n.starts.tolist())
+
+
+@given(news_text)
+def test_every_token_slices_the_original(text: str) -> None:
+    tokens = tokenise(text)
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends, strict=True):
+        assert word in fold(text[start:end])
+    assert tokens.starts.tolist() == sorted(tokens.starts.tolist())
