@@ -1,0 +1,450 @@
+"""Turn input paths (files, folders, stdin, JSONL, JSON, CSV) into `Document`s.
+
+A bad input item never stops the run: it becomes a `Notice` that names it and says
+what to do, and the rest is still loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import posixpath
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+import charset_normalizer
+
+from reuse.errors import InputError, SettingsError
+from reuse.model import Document, Notice
+
+__all__ = ["SUPPORTED", "Columns", "Loaded", "load", "load_pairs"]
+
+SUPPORTED = (".txt", ".text", ".md", ".json", ".jsonl", ".ndjson", ".csv", ".tsv")
+_STDIN = "-"
+
+_TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_DELIMITERS = {".csv": ",", ".tsv": "\t"}
+_SAVE_AS = "save the article as .txt, .md, .json, .jsonl or .csv"
+# A longer first line is a paragraph, not a headline.
+_TITLE_MAX_CHARS = 150
+# sys.maxsize overflows the C long the csv module uses on Windows; 2 GiB is plenty per field.
+_CSV_FIELD_LIMIT = 2**31 - 1
+
+# (where, id when the record has none, the record itself)
+_Record = tuple[str, str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Names of the CSV columns / JSON fields that hold each part of a document."""
+
+    text: str = "text"
+    id: str = "id"
+    title: str = "title"
+    date: str = "date"
+    outlet: str = "outlet"
+    url: str = "url"
+
+    def __post_init__(self) -> None:
+        for name in ("text", "id", "title", "date", "outlet", "url"):
+            if not getattr(self, name):
+                raise SettingsError(f"columns: the {name} column name cannot be empty")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The documents that were read, in input order, and what the reader should know."""
+
+    documents: tuple[Document, ...]
+    notices: tuple[Notice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One file (or stdin) to read, with the argument it was found under."""
+
+    arg: str
+    path: str
+    file_id: str
+    in_folder: bool
+
+
+def load(
+    paths: Sequence[str], *, columns: Columns = Columns(), stdin: BinaryIO | None = None
+) -> Loaded:
+    """Read every document under ``paths``, skipping (with a notice) what cannot be used.
+
+    Args:
+        paths: files, folders (walked recursively, hidden entries ignored) or ``"-"`` for stdin.
+        columns: the CSV columns / JSON fields to read.
+        stdin: the bytes stream ``"-"`` stands for.
+
+    Returns:
+        The documents in argument order (files sorted by path within a folder, records in
+        file order) and one notice per skipped or doubtful item.
+    """
+    reader = _Reader(columns, stdin)
+    sources = [source for arg in paths for source in _expand(arg, reader.notices)]
+    documents: list[Document] = []
+    files_seen: dict[str, str] = {}
+    ids_seen: dict[str, str] = {}
+    for source in _disambiguate(sources):
+        # A whole file seen twice is one notice, not one per record (and stdin is read once).
+        if not _is_new(source.file_id, source.path, files_seen, reader.notices):
+            continue
+        try:
+            found = reader.read(source.path, source.file_id)
+        except InputError as error:
+            reader.skip(error)
+            continue
+        documents.extend(d for d, where in found if _is_new(d.id, where, ids_seen, reader.notices))
+    return Loaded(tuple(documents), tuple(reader.notices))
+
+
+def load_pairs(
+    pairs_file: str, *, columns: Columns = Columns()
+) -> tuple[Loaded, tuple[tuple[str, str], ...]]:
+    """Read a file of document pairs, one pair of paths per line, and the files it names.
+
+    Args:
+        pairs_file: lines of two paths separated by a tab or spaces; ``#`` starts a comment.
+            Relative paths are resolved against this file's folder.
+        columns: the CSV columns / JSON fields to read.
+
+    Returns:
+        The documents the kept pairs use (each id is its path as written in the pairs file)
+        with the notices, and the kept pairs of ids in file order.
+
+    Raises:
+        InputError: the pairs file itself cannot be read.
+    """
+    reader = _Reader(columns)
+    notices = reader.notices
+    text = reader.decode(_read_bytes(pairs_file), pairs_file)
+    base = os.path.dirname(pairs_file)
+    files: dict[str, tuple[str, str]] = {}  # normalised path -> (id, path to read)
+    lines: list[tuple[str, str, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{pairs_file}:{number}"
+        fields = [f.strip() for f in line.split("\t")] if line.count("\t") == 1 else line.split()
+        if len(fields) != 2 or not all(fields):
+            notices.append(Notice(where, "expected two paths separated by a tab or spaces; fix it"))
+            continue
+        keys = [os.path.normpath(os.path.join(base, written)) for written in fields]
+        if keys[0] == keys[1]:
+            notices.append(Notice(where, "pairs a file with itself; name two different files"))
+            continue
+        for key, written in zip(keys, fields, strict=True):
+            files.setdefault(key, (_slashes(written), os.path.join(base, written)))
+        lines.append((keys[0], keys[1], number))
+
+    uses = Counter(key for a, b, _ in lines for key in (a, b))
+    documents: dict[str, Document] = {}
+    for key, (file_id, path) in files.items():
+        try:
+            documents[key] = reader.read_one(path, file_id)
+        except InputError as error:
+            reader.skip(error)
+            dropped = f"{uses[key]} pair(s) using it dropped; fix it or its lines in {pairs_file}"
+            notices.append(Notice(path, dropped))
+
+    pairs: dict[frozenset[str], tuple[str, str]] = {}  # either order repeats a pair
+    used: dict[str, Document] = {}
+    for a, b, number in lines:
+        if a not in documents or b not in documents:
+            continue
+        if frozenset((a, b)) in pairs:
+            notices.append(Notice(f"{pairs_file}:{number}", "repeats an earlier pair; remove it"))
+            continue
+        pairs[frozenset((a, b))] = (documents[a].id, documents[b].id)
+        used.setdefault(a, documents[a])
+        used.setdefault(b, documents[b])
+    return Loaded(tuple(used.values()), tuple(notices)), tuple(pairs.values())
+
+
+def _expand(arg: str, notices: list[Notice]) -> list[_Source]:
+    """List the files one argument stands for, each with its id before disambiguation."""
+    name = _slashes(arg)
+    if arg == _STDIN:
+        return [_Source(arg=_STDIN, path=_STDIN, file_id=_STDIN, in_folder=False)]
+    if os.path.isdir(arg):
+        return [
+            _Source(name, path, file_id, in_folder=True) for path, file_id in _walk(arg, notices)
+        ]
+    if not os.path.exists(arg):
+        notices.append(Notice(arg, "no such file or folder"))
+        return []
+    return [_Source(arg=name, path=arg, file_id=name, in_folder=False)]
+
+
+def _walk(folder: str, notices: list[Notice]) -> list[tuple[str, str]]:
+    """Return ``(path, id relative to folder)`` for every visible file, sorted by id."""
+
+    def on_error(error: OSError) -> None:
+        notices.append(Notice(str(error.filename or folder), _unreadable(error)))
+
+    found: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
+        # Sorted in place so the walk, and any error notices it raises, are deterministic.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            if not os.path.isfile(path):
+                notices.append(Notice(path, "is a broken link or not a regular file; skipped"))
+                continue
+            found.append((path, _slashes(os.path.relpath(path, folder))))
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+def _disambiguate(sources: list[_Source]) -> list[_Source]:
+    """Prefix with its argument every folder-relative id that two different arguments yield."""
+    args_by_id: dict[str, set[str]] = {}
+    for source in sources:
+        args_by_id.setdefault(source.file_id, set()).add(source.arg)
+    return [
+        replace(source, file_id=posixpath.join(source.arg, source.file_id))
+        if source.in_folder and len(args_by_id[source.file_id]) > 1
+        else source
+        for source in sources
+    ]
+
+
+class _Reader:
+    """Reads files into documents, collecting a notice for everything skipped or doubtful.
+
+    Methods raise `InputError` when a whole file is unusable; a bad record only adds a notice.
+    """
+
+    def __init__(self, columns: Columns, stdin: BinaryIO | None = None) -> None:
+        self.columns = columns
+        self.stdin = stdin
+        self.notices: list[Notice] = []
+
+    def skip(self, error: InputError) -> None:
+        self.notices.append(Notice(error.source, error.reason))
+
+    def read(self, path: str, file_id: str) -> list[tuple[Document, str]]:
+        """Read one file (or stdin) as ``(document, where it came from)`` pairs."""
+        if path == _STDIN:
+            text, suffix = self.decode(_read_bytes(_STDIN, self.stdin), _STDIN), ".txt"
+        else:
+            suffix = os.path.splitext(path)[1].lower()
+            if suffix not in SUPPORTED:
+                what = f"{suffix} is" if suffix else "a file without an extension is"
+                raise InputError(path, f"{what} not a supported input; {_SAVE_AS}")
+            text = self.decode(_read_bytes(path), path)
+        if not text.strip():
+            raise InputError(path, "is empty; put the article's text in it or leave it out")
+        if suffix in _TEXT_SUFFIXES:
+            return [(Document(id=file_id, text=text, path=path, title=_title(text)), path)]
+        if suffix in _JSONL_SUFFIXES:
+            records = self._jsonl_records(text, path)
+        elif suffix == ".json":
+            records = _json_records(text, path)
+        else:
+            records = self._csv_records(text, path, _DELIMITERS[suffix])
+        return self._documents(records, path, file_id)
+
+    def read_one(self, path: str, file_id: str) -> Document:
+        """Read a file that must hold exactly one document, and give it ``file_id``."""
+        if os.path.isdir(path):
+            raise InputError(path, "is a folder; a pairs file must name files")
+        if not os.path.exists(path):
+            raise InputError(path, "no such file or folder")
+        found = self.read(path, file_id)
+        if len(found) != 1:
+            reason = f"holds {len(found)} documents; a file in a pairs file must hold exactly one"
+            raise InputError(path, reason)
+        return replace(found[0][0], id=file_id)
+
+    def decode(self, data: bytes, source: str) -> str:
+        """Decode UTF-8 (dropping a BOM), else the detected charset with a notice.
+
+        Newlines are left exactly as they are, so offsets index the text the user has.
+        """
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        match = charset_normalizer.from_bytes(data).best()
+        if match is None:
+            reason = "is not UTF-8 and its encoding cannot be detected; save it as UTF-8"
+            raise InputError(source, reason)
+        self.notices.append(Notice(source, f"not UTF-8; decoded as {match.encoding}", False))
+        return str(match)
+
+    def _jsonl_records(self, text: str, path: str) -> Iterator[_Record]:
+        # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would cut.
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                reason = f"is not valid JSON ({error.msg}); fix it"
+                self.notices.append(Notice(f"{path}:{number}", reason))
+                continue
+            yield f"{path}:{number}", str(number), record
+
+    def _csv_records(self, text: str, path: str, delimiter: str) -> Iterator[_Record]:
+        csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+        # newline="" keeps "\r\n" inside quoted fields as written.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next(reader, [])
+            if self.columns.text not in header:
+                raise InputError(
+                    path,
+                    f"has no {self.columns.text!r} column (its columns: "
+                    f"{', '.join(header) or 'none'}); name the text column with --text-col",
+                )
+            line = reader.line_num + 1
+            for row in reader:
+                if row:
+                    # Missing cells of a short row are empty; of two same-named columns, the
+                    # first wins.
+                    cells: dict[str, str] = {}
+                    for name, value in zip(header, row + [""] * len(header), strict=False):
+                        cells.setdefault(name, value)
+                    yield f"{path}:{line}", str(line), cells
+                line = reader.line_num + 1
+        except csv.Error as error:
+            reason = f"is not valid CSV ({error}); the rest of the file was skipped, fix it"
+            self.notices.append(Notice(f"{path}:{reader.line_num}", reason))
+
+    def _documents(
+        self, records: Iterable[_Record], path: str, file_id: str
+    ) -> list[tuple[Document, str]]:
+        found: list[tuple[Document, str]] = []
+        noted = len(self.notices)
+        for where, fallback_id, record in records:
+            # Only the record is guarded: an InputError from ``records`` itself spoils the file.
+            try:
+                document = self._document(record, where, fallback_id, path, file_id)
+            except InputError as error:
+                self.skip(error)
+            else:
+                found.append((document, where))
+        # Every record gives a document or a notice, so neither means there were no records.
+        if not found and len(self.notices) == noted:
+            raise InputError(path, "holds no records; add some or leave it out")
+        return found
+
+    def _document(
+        self, record: object, where: str, fallback_id: str, path: str, file_id: str
+    ) -> Document:
+        """Build a document from one JSON object or CSV row."""
+        name = self.columns.text
+        if not isinstance(record, dict):
+            raise InputError(
+                where, 'is not a JSON object; each record must look like {"text": ...}'
+            )
+        text = record.get(name)
+        if text is None:
+            raise InputError(
+                where, f"has no {name!r} field; add it or name the text field with --text-col"
+            )
+        if not isinstance(text, str):
+            raise InputError(where, f"its {name!r} field is not a string; make it one")
+        if not text.strip():
+            raise InputError(where, f"its {name!r} field is empty; fill it in or remove it")
+        record_id = self._field(record, self.columns.id, where)
+        return Document(
+            id=f"{file_id}#{record_id or fallback_id}",
+            text=text,
+            path=path,
+            title=self._field(record, self.columns.title, where),
+            date=self._field(record, self.columns.date, where),
+            outlet=self._field(record, self.columns.outlet, where),
+            url=self._field(record, self.columns.url, where),
+        )
+
+    def _field(self, record: Mapping[str, object], name: str, where: str) -> str | None:
+        """Return a metadata field as a string; numbers are converted, empty means absent."""
+        value = record.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        reason = f"its {name!r} field is not a string or a number; ignored it"
+        self.notices.append(Notice(where, reason, skipped=False))
+        return None
+
+
+def _json_records(text: str, path: str) -> Iterator[_Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"at line {error.lineno}, column {error.colno}"
+        raise InputError(path, f"is not valid JSON ({error.msg} {where}); fix it") from error
+    if isinstance(data, dict) and isinstance(data.get("documents"), list):
+        items: list[object] = data["documents"]
+    elif isinstance(data, dict):
+        items = [data]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise InputError(path, "holds neither a JSON object nor a list of objects; fix it")
+    for index, item in enumerate(items, start=1):
+        yield f"{path}#{index}", str(index), item
+
+
+def _read_bytes(path: str, stdin: BinaryIO | None = None) -> bytes:
+    """Return the bytes of the file at ``path``, or of ``stdin`` when ``path`` is "-"."""
+    if path == _STDIN and stdin is None:
+        raise InputError(_STDIN, "no standard input to read; pipe the article in or name a file")
+    try:
+        return stdin.read() if path == _STDIN and stdin is not None else Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(path, _unreadable(error)) from error
+
+
+def _unreadable(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"could not be read ({reason}); check that it exists and that you may read it"
+
+
+def _title(text: str) -> str | None:
+    """Return the first non-empty line, stripped, when it looks like a headline.
+
+    A headline is short and does not end with a full stop; a first line that does is the
+    article's opening sentence (many saved articles have no headline at all).
+
+    >>> _title("\\n  Storm hits coast \\nBody text."), _title("Rain fell. It was wet.")
+    ('Storm hits coast', None)
+    """
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped:
+            headline = len(stripped) <= _TITLE_MAX_CHARS and not stripped.endswith(".")
+            return stripped if headline else None
+    return None
+
+
+def _is_new(doc_id: str, where: str, seen: dict[str, str], notices: list[Notice]) -> bool:
+    """Record ``doc_id`` as seen at ``where``; if it was seen before, add a notice instead."""
+    if doc_id in seen:
+        notices.append(
+            Notice(where, f"duplicate id {doc_id} (first seen in {seen[doc_id]}); skipped")
+        )
+        return False
+    seen[doc_id] = where
+    return True
+
+
+def _slashes(path: str) -> str:
+    """Return ``path`` with "/" separators, so ids read the same on every system."""
+    return path.replace(os.sep, "/")

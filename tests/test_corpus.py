@@ -1,0 +1,565 @@
+"""Tests for reuse.corpus: every input rule users rely on, with exact expected values."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reuse.corpus import SUPPORTED, Columns, Loaded, load, load_pairs
+from reuse.errors import InputError, SettingsError
+from reuse.model import Document, Notice
+
+# charset_normalizer names this French sample cp1252 and decodes it back exactly.
+FRENCH = (
+    "Le maire a déclaré que le café rouvrirait lundi. « Nous sommes ravis », a-t-elle dit. "
+    "Les habitants, qui avaient payé 12 € pour les billets, "
+    "ont applaudi à la fin de la réunion.\r\n"
+)
+
+
+def write(path: Path, content: str | bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return str(path)
+
+
+def ids(loaded: Loaded) -> list[str]:
+    return [document.id for document in loaded.documents]
+
+
+def messages(loaded: Loaded) -> list[str]:
+    return [str(notice) for notice in loaded.notices]
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test from tmp_path, so relative arguments read like a user's."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- text files ---------------------------------------------------------------------------
+
+
+def test_supported_extensions() -> None:
+    assert SUPPORTED == (".txt", ".text", ".md", ".json", ".jsonl", ".ndjson", ".csv", ".tsv")
+
+
+def test_text_file_document_fields(in_tmp: Path) -> None:
+    write(in_tmp / "story.txt", "\n  Storm hits coast  \nWinds of 100 km/h.\n")
+    loaded = load(["story.txt"])
+    assert loaded == Loaded(
+        documents=(
+            Document(
+                id="story.txt",
+                text="\n  Storm hits coast  \nWinds of 100 km/h.\n",
+                path="story.txt",
+                title="Storm hits coast",
+            ),
+        ),
+        notices=(),
+    )
+
+
+def test_title_too_long_or_a_sentence_is_none(in_tmp: Path) -> None:
+    write(in_tmp / "a.md", "x" * 151 + "\nbody")
+    write(in_tmp / "b.text", "y" * 150 + "\nbody")
+    write(in_tmp / "c.txt", "BAKU, March 2. Events were held, a source said.\nbody")
+    loaded = load(["a.md", "b.text", "c.txt"])
+    assert [d.title for d in loaded.documents] == [None, "y" * 150, None]
+
+
+def test_extension_is_case_insensitive(in_tmp: Path) -> None:
+    write(in_tmp / "LOUD.TXT", "Shouted headline")
+    assert ids(load(["LOUD.TXT"])) == ["LOUD.TXT"]
+
+
+def test_crlf_newlines_preserved_exactly(in_tmp: Path) -> None:
+    write(in_tmp / "win.txt", b"Title\r\nLine two\r\n\r\nLine four\r")
+    assert load(["win.txt"]).documents[0].text == "Title\r\nLine two\r\n\r\nLine four\r"
+
+
+def test_bom_dropped(in_tmp: Path) -> None:
+    write(in_tmp / "bom.txt", b"\xef\xbb\xbfHeadline\nBody")
+    loaded = load(["bom.txt"])
+    assert loaded.documents[0].text == "Headline\nBody"
+    assert loaded.documents[0].title == "Headline"
+    assert loaded.notices == ()
+
+
+def test_cp1252_decoded_with_non_skipping_notice(in_tmp: Path) -> None:
+    write(in_tmp / "old.txt", FRENCH.encode("cp1252"))
+    loaded = load(["old.txt"])
+    assert loaded.documents[0].text == FRENCH
+    assert loaded.notices == (Notice("old.txt", "not UTF-8; decoded as cp1252", skipped=False),)
+
+
+def test_undetectable_encoding_skipped(in_tmp: Path) -> None:
+    write(in_tmp / "noise.txt", bytes(range(256)) * 4)
+    write(in_tmp / "ok.txt", "Fine")
+    loaded = load(["noise.txt", "ok.txt"])
+    assert ids(loaded) == ["ok.txt"]
+    assert messages(loaded) == [
+        "noise.txt: is not UTF-8 and its encoding cannot be detected; save it as UTF-8"
+    ]
+
+
+def test_empty_file_skipped(in_tmp: Path) -> None:
+    write(in_tmp / "blank.txt", " \n\t\r\n")
+    write(in_tmp / "ok.txt", "Fine")
+    loaded = load(["blank.txt", "ok.txt"])
+    assert ids(loaded) == ["ok.txt"]
+    assert loaded.notices == (
+        Notice("blank.txt", "is empty; put the article's text in it or leave it out"),
+    )
+
+
+def test_stdin_is_one_text_document() -> None:
+    loaded = load(["-"], stdin=io.BytesIO(b"Wire story\r\nBody"))
+    assert loaded == Loaded(
+        (Document(id="-", text="Wire story\r\nBody", path="-", title="Wire story"),), ()
+    )
+
+
+def test_stdin_missing_is_a_notice() -> None:
+    loaded = load(["-"])
+    assert loaded.documents == ()
+    assert messages(loaded) == ["-: no standard input to read; pipe the article in or name a file"]
+
+
+# --- folders and ids ----------------------------------------------------------------------
+
+
+def test_folder_recursive_sorted_and_hidden_ignored(in_tmp: Path) -> None:
+    write(in_tmp / "news/b.txt", "B")
+    write(in_tmp / "news/z.txt", "Z")
+    write(in_tmp / "news/a.txt", "A")
+    write(in_tmp / "news/sub/c.md", "C")
+    write(in_tmp / "news/sub/deeper/d.txt", "D")
+    write(in_tmp / "news/.hidden.txt", "H")
+    write(in_tmp / "news/.git/e.txt", "E")
+    write(in_tmp / "news/sub/.cache/f.txt", "F")
+    loaded = load(["news"])
+    # Sorted by the whole relative path, so sub/ comes before z.txt, unlike a plain walk.
+    assert ids(loaded) == ["a.txt", "b.txt", "sub/c.md", "sub/deeper/d.txt", "z.txt"]
+    assert [d.path for d in loaded.documents] == [
+        os.path.join("news", "a.txt"),
+        os.path.join("news", "b.txt"),
+        os.path.join("news", "sub", "c.md"),
+        os.path.join("news", "sub", "deeper", "d.txt"),
+        os.path.join("news", "z.txt"),
+    ]
+    assert loaded.notices == ()
+
+
+def test_documents_follow_argument_order(in_tmp: Path) -> None:
+    write(in_tmp / "z.txt", "Z")
+    write(in_tmp / "dir/y.txt", "Y")
+    write(in_tmp / "a.txt", "A")
+    assert ids(load(["z.txt", "dir", "a.txt"])) == ["z.txt", "y.txt", "a.txt"]
+
+
+def test_single_file_id_is_argument_as_given(in_tmp: Path) -> None:
+    write(in_tmp / "deep/er/x.txt", "X")
+    loaded = load(["deep/er/x.txt", str(in_tmp / "deep/er/x.txt")])
+    assert ids(loaded) == ["deep/er/x.txt", f"{in_tmp}/deep/er/x.txt"]
+
+
+def test_same_id_from_two_arguments_is_prefixed(in_tmp: Path) -> None:
+    write(in_tmp / "a/x.txt", "from a")
+    write(in_tmp / "a/only_a.txt", "only a")
+    write(in_tmp / "b/x.txt", "from b")
+    loaded = load(["a", "b/"])
+    assert ids(loaded) == ["only_a.txt", "a/x.txt", "b/x.txt"]
+    assert [d.text for d in loaded.documents] == ["only a", "from a", "from b"]
+    assert loaded.notices == ()
+
+
+def test_folder_id_colliding_with_file_argument_prefixes_the_folder_one(in_tmp: Path) -> None:
+    write(in_tmp / "x.txt", "top")
+    write(in_tmp / "d/x.txt", "inside")
+    loaded = load(["x.txt", "d"])
+    assert ids(loaded) == ["x.txt", "d/x.txt"]
+
+
+def test_same_argument_twice_keeps_first(in_tmp: Path) -> None:
+    write(in_tmp / "x.txt", "X")
+    loaded = load(["x.txt", "x.txt"])
+    assert ids(loaded) == ["x.txt"]
+    assert loaded.notices == (Notice("x.txt", "duplicate id x.txt (first seen in x.txt); skipped"),)
+
+
+def test_duplicate_record_id_skipped_keeping_first(in_tmp: Path) -> None:
+    write(in_tmp / "r.jsonl", '{"id": "7", "text": "first"}\n{"id": 7, "text": "second"}\n')
+    loaded = load(["r.jsonl"])
+    assert [(d.id, d.text) for d in loaded.documents] == [("r.jsonl#7", "first")]
+    assert messages(loaded) == [
+        "r.jsonl:2: duplicate id r.jsonl#7 (first seen in r.jsonl:1); skipped"
+    ]
+
+
+def test_missing_path(in_tmp: Path) -> None:
+    write(in_tmp / "ok.txt", "Fine")
+    loaded = load(["nope.txt", "ok.txt"])
+    assert ids(loaded) == ["ok.txt"]
+    assert loaded.notices == (Notice("nope.txt", "no such file or folder"),)
+
+
+def test_unsupported_extension(in_tmp: Path) -> None:
+    write(in_tmp / "d/report.pdf", b"%PDF-1.7")
+    write(in_tmp / "d/story.txt", "Fine")
+    loaded = load(["d", "notes"])
+    assert ids(loaded) == ["story.txt"]
+    assert messages(loaded) == [
+        "notes: no such file or folder",
+        f"{os.path.join('d', 'report.pdf')}: .pdf is not a supported input; "
+        "save the article as .txt, .md, .json, .jsonl or .csv",
+    ]
+
+
+def test_file_without_extension_and_broken_link(in_tmp: Path) -> None:
+    write(in_tmp / "d/README", "R")
+    os.symlink(in_tmp / "nowhere.txt", in_tmp / "d/link.txt")
+    loaded = load(["d", "d/README"])
+    assert loaded.documents == ()
+    assert messages(loaded) == [
+        f"{os.path.join('d', 'link.txt')}: is a broken link or not a regular file; skipped",
+        f"{os.path.join('d', 'README')}: a file without an extension is not a supported input; "
+        "save the article as .txt, .md, .json, .jsonl or .csv",
+        "d/README: a file without an extension is not a supported input; "
+        "save the article as .txt, .md, .json, .jsonl or .csv",
+    ]
+
+
+def test_stdin_named_twice_is_read_once() -> None:
+    loaded = load(["-", "-"], stdin=io.BytesIO(b"Once"))
+    assert ids(loaded) == ["-"]
+    assert messages(loaded) == ["-: duplicate id - (first seen in -); skipped"]
+
+
+def test_permission_error_skips_only_that_file(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(in_tmp / "d/a.txt", "A")
+    write(in_tmp / "d/locked.txt", "L")
+    write(in_tmp / "d/z.txt", "Z")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    loaded = load(["d"])
+    assert ids(loaded) == ["a.txt", "z.txt"]
+    assert loaded.notices == (
+        Notice(
+            os.path.join("d", "locked.txt"),
+            "could not be read (Permission denied); check that it exists and that you may read it",
+        ),
+    )
+
+
+# --- JSON Lines and JSON ------------------------------------------------------------------
+
+
+def test_jsonl_good_and_bad_records(in_tmp: Path) -> None:
+    lines = [
+        '{"id": "a1", "text": "Alpha", "title": "T", "date": "2024-01-02", "outlet": "Wire",'
+        ' "url": "https://x.test/a"}',
+        "",
+        "{not json",
+        "[1, 2]",
+        '{"title": "no text"}',
+        '{"text": "   "}',
+        '{"text": 5}',
+        '{"text": "Beta", "id": 42, "date": 20240103}',
+        '{"text": "Gamma"}',
+    ]
+    write(in_tmp / "feed.jsonl", "\n".join(lines) + "\n")
+    loaded = load(["feed.jsonl"])
+    assert loaded.documents == (
+        Document(
+            id="feed.jsonl#a1",
+            text="Alpha",
+            path="feed.jsonl",
+            title="T",
+            date="2024-01-02",
+            outlet="Wire",
+            url="https://x.test/a",
+        ),
+        Document(id="feed.jsonl#42", text="Beta", path="feed.jsonl", date="20240103"),
+        Document(id="feed.jsonl#9", text="Gamma", path="feed.jsonl"),
+    )
+    assert messages(loaded) == [
+        "feed.jsonl:3: is not valid JSON (Expecting property name enclosed in double quotes);"
+        " fix it",
+        'feed.jsonl:4: is not a JSON object; each record must look like {"text": ...}',
+        "feed.jsonl:5: has no 'text' field; add it or name the text field with --text-col",
+        "feed.jsonl:6: its 'text' field is empty; fill it in or remove it",
+        "feed.jsonl:7: its 'text' field is not a string; make it one",
+    ]
+    assert all(notice.skipped for notice in loaded.notices)
+
+
+def test_ndjson_with_custom_text_field(in_tmp: Path) -> None:
+    write(in_tmp / "f.ndjson", '{"body": "Alpha", "key": "k"}\n')
+    loaded = load(["f.ndjson"], columns=Columns(text="body", id="key"))
+    assert loaded.documents == (Document(id="f.ndjson#k", text="Alpha", path="f.ndjson"),)
+
+
+def test_jsonl_keeps_u2028_inside_strings(in_tmp: Path) -> None:
+    write(in_tmp / "f.jsonl", '{"text": "one\u2028two"}\n')
+    assert load(["f.jsonl"]).documents[0].text == "one\u2028two"
+
+
+def test_json_unusable_metadata_is_ignored_with_notice(in_tmp: Path) -> None:
+    write(in_tmp / "f.jsonl", '{"text": "Alpha", "title": ["x"]}\n')
+    loaded = load(["f.jsonl"])
+    assert loaded.documents == (Document(id="f.jsonl#1", text="Alpha", path="f.jsonl"),)
+    assert loaded.notices == (
+        Notice(
+            "f.jsonl:1",
+            "its 'title' field is not a string or a number; ignored it",
+            skipped=False,
+        ),
+    )
+
+
+def test_json_list(in_tmp: Path) -> None:
+    records = [{"text": "Alpha", "id": "a"}, {"text": ""}, {"text": "Gamma", "outlet": "Wire"}]
+    write(in_tmp / "list.json", json.dumps(records))
+    loaded = load(["list.json"])
+    assert loaded.documents == (
+        Document(id="list.json#a", text="Alpha", path="list.json"),
+        Document(id="list.json#3", text="Gamma", path="list.json", outlet="Wire"),
+    )
+    assert messages(loaded) == ["list.json#2: its 'text' field is empty; fill it in or remove it"]
+
+
+def test_json_single_object(in_tmp: Path) -> None:
+    write(in_tmp / "one.json", json.dumps({"text": "Alpha", "title": "Headline"}))
+    loaded = load(["one.json"])
+    assert loaded == Loaded(
+        (Document(id="one.json#1", text="Alpha", path="one.json", title="Headline"),), ()
+    )
+
+
+def test_json_documents_key(in_tmp: Path) -> None:
+    data = {"source": "x", "documents": [{"text": "Alpha"}, "oops", {"text": "Beta", "id": 2}]}
+    write(in_tmp / "wrapped.json", json.dumps(data))
+    loaded = load(["wrapped.json"])
+    assert ids(loaded) == ["wrapped.json#1", "wrapped.json#2"]
+    assert [d.text for d in loaded.documents] == ["Alpha", "Beta"]
+    assert messages(loaded) == [
+        'wrapped.json#2: is not a JSON object; each record must look like {"text": ...}'
+    ]
+
+
+def test_json_invalid_file(in_tmp: Path) -> None:
+    write(in_tmp / "bad.json", '{"text": "x",}')
+    loaded = load(["bad.json"])
+    assert loaded.documents == ()
+    assert messages(loaded) == [
+        "bad.json: is not valid JSON (Expecting property name enclosed in double quotes"
+        " at line 1, column 14); fix it"
+    ]
+
+
+def test_record_files_without_records(in_tmp: Path) -> None:
+    write(in_tmp / "none.json", "[]")
+    write(in_tmp / "header.csv", "id,text\n\n")
+    write(in_tmp / "bad.jsonl", "{oops\n")
+    loaded = load(["none.json", "header.csv", "bad.jsonl"])
+    assert loaded.documents == ()
+    assert messages(loaded) == [
+        "none.json: holds no records; add some or leave it out",
+        "header.csv: holds no records; add some or leave it out",
+        "bad.jsonl:1: is not valid JSON (Expecting property name enclosed in double quotes);"
+        " fix it",
+    ]
+
+
+# --- CSV and TSV --------------------------------------------------------------------------
+
+
+def test_csv_default_columns(in_tmp: Path) -> None:
+    content = (
+        "id,title,text,date,outlet,url,extra\r\n"
+        'n1,Head,"Body, with comma\r\nand a newline",2024-05-01,Wire,https://x.test,?\r\n'
+        ",,,,,,\r\n"
+        ",,Second body,,,,\r\n"
+    )
+    write(in_tmp / "news.csv", content)
+    loaded = load(["news.csv"])
+    assert loaded.documents == (
+        Document(
+            id="news.csv#n1",
+            text="Body, with comma\r\nand a newline",
+            path="news.csv",
+            title="Head",
+            date="2024-05-01",
+            outlet="Wire",
+            url="https://x.test",
+        ),
+        Document(id="news.csv#5", text="Second body", path="news.csv"),
+    )
+    assert messages(loaded) == ["news.csv:4: its 'text' field is empty; fill it in or remove it"]
+
+
+def test_csv_custom_columns_and_bom(in_tmp: Path) -> None:
+    write(in_tmp / "c.csv", "\ufeffkey,body,source\nk1,Alpha,Wire\nk2,Beta\n")
+    loaded = load(["c.csv"], columns=Columns(text="body", id="key", outlet="source"))
+    assert loaded.documents == (
+        Document(id="c.csv#k1", text="Alpha", path="c.csv", outlet="Wire"),
+        Document(id="c.csv#k2", text="Beta", path="c.csv"),
+    )
+    assert loaded.notices == ()
+
+
+def test_csv_missing_text_column_lists_columns(in_tmp: Path) -> None:
+    write(in_tmp / "c.csv", "id,body,headline\n1,Alpha,A\n")
+    write(in_tmp / "ok.txt", "Fine")
+    loaded = load(["c.csv", "ok.txt"])
+    assert ids(loaded) == ["ok.txt"]
+    assert loaded.notices == (
+        Notice(
+            "c.csv",
+            "has no 'text' column (its columns: id, body, headline); "
+            "name the text column with --text-col",
+        ),
+    )
+
+
+def test_csv_large_field(in_tmp: Path) -> None:
+    big = "word " * 40_000
+    write(in_tmp / "big.csv", f'text\n"{big}"\n')
+    assert load(["big.csv"]).documents[0].text == big
+
+
+def test_tsv(in_tmp: Path) -> None:
+    write(in_tmp / "t.tsv", "id\ttext\n1\tAlpha, with comma\n2\tBeta\n")
+    loaded = load(["t.tsv"])
+    assert [(d.id, d.text) for d in loaded.documents] == [
+        ("t.tsv#1", "Alpha, with comma"),
+        ("t.tsv#2", "Beta"),
+    ]
+
+
+def test_csv_cp1252_decoded_with_notice(in_tmp: Path) -> None:
+    write(in_tmp / "old.csv", f'text\n"{FRENCH}"\n'.encode("cp1252"))
+    loaded = load(["old.csv"])
+    assert [d.text for d in loaded.documents] == [FRENCH]
+    assert loaded.notices == (Notice("old.csv", "not UTF-8; decoded as cp1252", skipped=False),)
+
+
+def test_records_from_folder_use_relative_file_id(in_tmp: Path) -> None:
+    write(in_tmp / "d/sub/f.jsonl", '{"text": "Alpha"}\n')
+    assert ids(load(["d"])) == ["sub/f.jsonl#1"]
+
+
+def test_empty_column_name_rejected() -> None:
+    with pytest.raises(SettingsError, match="the text column name cannot be empty"):
+        Columns(text="")
+
+
+# --- pairs --------------------------------------------------------------------------------
+
+
+def test_load_pairs_tab_and_space_relative_to_pairs_file(in_tmp: Path) -> None:
+    write(in_tmp / "data/with space.txt", "Spaced")
+    write(in_tmp / "data/b.txt", "Bee")
+    write(in_tmp / "data/c.md", "Sea")
+    write(
+        in_tmp / "data/pairs.txt",
+        "# pairs to compare\n\n  # indented comment\nwith space.txt\tb.txt\nb.txt   c.md\r\n",
+    )
+    loaded, pairs = load_pairs("data/pairs.txt")
+    assert pairs == (("with space.txt", "b.txt"), ("b.txt", "c.md"))
+    assert loaded.documents == (
+        Document(id="with space.txt", text="Spaced", path="data/with space.txt", title="Spaced"),
+        Document(id="b.txt", text="Bee", path="data/b.txt", title="Bee"),
+        Document(id="c.md", text="Sea", path="data/c.md", title="Sea"),
+    )
+    assert loaded.notices == ()
+
+
+def test_load_pairs_absolute_paths(in_tmp: Path) -> None:
+    a = write(in_tmp / "a.txt", "A")
+    b = write(in_tmp / "b.txt", "B")
+    write(in_tmp / "lists/pairs.tsv", f"{a}\t{b}\n")
+    _, pairs = load_pairs("lists/pairs.tsv")
+    assert pairs == ((a, b),)
+
+
+def test_load_pairs_missing_file_drops_its_pairs(in_tmp: Path) -> None:
+    write(in_tmp / "a.txt", "A")
+    write(in_tmp / "b.txt", "B")
+    write(in_tmp / "pairs.tsv", "a.txt\tgone.txt\nb.txt\tgone.txt\na.txt\tb.txt\n")
+    loaded, pairs = load_pairs("pairs.tsv")
+    assert pairs == (("a.txt", "b.txt"),)
+    assert ids(loaded) == ["a.txt", "b.txt"]
+    assert messages(loaded) == [
+        "gone.txt: no such file or folder",
+        "gone.txt: 2 pair(s) using it dropped; fix it or its lines in pairs.tsv",
+    ]
+
+
+def test_load_pairs_file_with_many_documents_dropped(in_tmp: Path) -> None:
+    write(in_tmp / "a.txt", "A")
+    write(in_tmp / "many.jsonl", '{"text": "x"}\n{"text": "y"}\n')
+    write(in_tmp / "one.jsonl", '{"text": "z", "id": "q"}\n')
+    write(in_tmp / "pairs.tsv", "a.txt many.jsonl\na.txt one.jsonl\n")
+    loaded, pairs = load_pairs("pairs.tsv")
+    assert pairs == (("a.txt", "one.jsonl"),)
+    assert loaded.documents[1] == Document(id="one.jsonl", text="z", path="one.jsonl")
+    assert messages(loaded) == [
+        "many.jsonl: holds 2 documents; a file in a pairs file must hold exactly one",
+        "many.jsonl: 1 pair(s) using it dropped; fix it or its lines in pairs.tsv",
+    ]
+
+
+def test_load_pairs_malformed_self_and_repeated_lines(in_tmp: Path) -> None:
+    write(in_tmp / "a.txt", "A")
+    write(in_tmp / "b.txt", "B")
+    write(in_tmp / "pairs.tsv", "a.txt\nx y z\na.txt ./a.txt\na.txt b.txt\nb.txt a.txt\n")
+    loaded, pairs = load_pairs("pairs.tsv")
+    assert pairs == (("a.txt", "b.txt"),)
+    assert messages(loaded) == [
+        "pairs.tsv:1: expected two paths separated by a tab or spaces; fix it",
+        "pairs.tsv:2: expected two paths separated by a tab or spaces; fix it",
+        "pairs.tsv:3: pairs a file with itself; name two different files",
+        "pairs.tsv:5: repeats an earlier pair; remove it",
+    ]
+
+
+def test_load_pairs_unreadable_pairs_file_raises(in_tmp: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load_pairs("missing.tsv")
+    assert caught.value.source == "missing.tsv"
+    assert caught.value.reason == (
+        "could not be read (No such file or directory); "
+        "check that it exists and that you may read it"
+    )
+
+
+# --- property -----------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text().filter(lambda s: bool(s.strip()) and not s.startswith("\ufeff")))
+def test_utf8_text_round_trips_exactly(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "article.txt"
+        path.write_bytes(text.encode("utf-8"))
+        loaded = load([str(path)])
+    assert loaded.notices == ()
+    assert loaded.documents[0].text == text
