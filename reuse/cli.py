@@ -1,0 +1,296 @@
+"""The `reuse` command line: a thin layer over `reuse.corpus` and `reuse.pipeline`.
+
+Data goes to stdout (or ``--output``); progress, notices and errors go to stderr.
+Exit codes: 0 done; 3 done but some inputs were skipped; 2 usage error or nothing
+readable to compare; 1 an unexpected failure (a bug, shown with its traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from reuse import __version__
+from reuse.corpus import Columns, Loaded, load, load_pairs
+from reuse.errors import OutputError, ReuseError
+from reuse.model import Notice
+from reuse.pipeline import compare as run_compare
+from reuse.render.data import write_csv, write_json, write_jsonl
+from reuse.render.terminal import render_result
+from reuse.settings import Settings
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+DEFAULTS = Settings()
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Find where news articles reuse each other's text, and how similar their topics are.",
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    _stderr().print(f"reuse: error: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _report_notices(notices: tuple[Notice, ...]) -> None:
+    err = _stderr()
+    for notice in notices:
+        word = "skipped" if notice.skipped else "note"
+        err.print(f"reuse: {word}: {notice}", markup=False, soft_wrap=True)
+
+
+class _Rate(ProgressColumn):
+    """Items per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    console = _stderr()
+    bar = Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        # Bars only for a person watching; a log file gets no control characters.
+        disable=not console.is_terminal,
+    )
+    with bar:
+        yield bar
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write output: {exc.strerror}") from exc
+    with handle:
+        yield handle
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Find where news articles reuse each other's text, and how similar their topics are."""
+
+
+def _columns(text: str, id_: str, title: str, date: str, outlet: str, url: str) -> Columns:
+    return Columns(text=text, id=id_, title=title, date=date, outlet=outlet, url=url)
+
+
+def _is_under(path: str | None, roots: list[Path]) -> bool:
+    if path is None or path == "-":
+        return False
+    resolved = Path(path).resolve()
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
+
+
+ColumnOption = Annotated[str, typer.Option(help="CSV/JSON field for this value.")]
+
+
+@app.command()
+def compare(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PATH...",
+            help="Folders (searched recursively), files (.txt .md .json .jsonl .csv .tsv), "
+            "or - for standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    format_: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format.")
+    ] = Format.table,
+    min_words: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Shortest passage reported, in words on each side. Lower finds short shared "
+            "phrases and more coincidences; higher keeps only substantial reuse.",
+        ),
+    ] = DEFAULTS.min_words,
+    pairs: Annotated[
+        Path | None,
+        typer.Option(
+            "--pairs",
+            help="Compare exactly the pairs listed in this file (two paths a line, tab or "
+            "space separated, relative to the file's folder); no PATH needed.",
+        ),
+    ] = None,
+    against: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--against",
+            help="Compare each document of PATH only with the documents here (repeatable); "
+            "the reference is A.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    show: Annotated[
+        int, typer.Option(min=0, help="Pairs shown with their passages in the table view.")
+    ] = 10,
+    text_col: ColumnOption = "text",
+    id_col: ColumnOption = "id",
+    title_col: ColumnOption = "title",
+    date_col: ColumnOption = "date",
+    outlet_col: ColumnOption = "outlet",
+    url_col: ColumnOption = "url",
+) -> None:
+    """Find passages shared between articles, and their topic similarity."""
+    columns = _columns(text_col, id_col, title_col, date_col, outlet_col, url_col)
+    paths = paths or []
+    try:
+        settings = Settings(min_words=min_words)
+        listed: tuple[tuple[str, str], ...] | None = None
+        references: set[str] | None = None
+        if pairs is not None:
+            if paths or against:
+                raise _fail("--pairs compares only the listed pairs; give no PATH or --against")
+            loaded, listed = load_pairs(str(pairs), columns=columns)
+        else:
+            if not paths:
+                raise _fail("give at least one PATH to compare (or --pairs FILE)")
+            stdin = sys.stdin.buffer if "-" in paths else None
+            loaded = load([*paths, *(against or [])], columns=columns, stdin=stdin)
+            if against:
+                roots = [Path(p).resolve() for p in against]
+                references = {d.id for d in loaded.documents if _is_under(d.path, roots)}
+        _report_notices(loaded.notices)
+        _check_enough(loaded, listed, references)
+        with _progress() as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            result = run_compare(
+                loaded.documents,
+                settings,
+                pairs=listed,
+                against=references,
+                notices=loaded.notices,
+                progress=progress,
+            )
+        with _output(output) as out:
+            if format_ is Format.json:
+                write_json(result, out)
+            elif format_ is Format.jsonl:
+                write_jsonl(result, out)
+            elif format_ is Format.csv:
+                write_csv(result, out)
+            else:
+                render_result(result, Console(file=out, highlight=False), max_pairs=show)
+    except ReuseError as exc:
+        raise _fail(str(exc)) from None
+    if any(n.skipped for n in loaded.notices):
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _check_enough(
+    loaded: Loaded,
+    listed: tuple[tuple[str, str], ...] | None,
+    references: set[str] | None,
+) -> None:
+    n = len(loaded.documents)
+    if n == 0:
+        raise _fail("nothing readable to compare")
+    if listed is not None:
+        if not listed:
+            raise _fail("no pair in the pairs file could be compared")
+        return
+    if references is not None:
+        if not references:
+            raise _fail("no readable reference document under --against")
+        if len(references) == n:
+            raise _fail("no readable document to compare with the --against references")
+        return
+    if n < 2:
+        raise _fail(f"only one readable document ({loaded.documents[0].id}); need two to compare")
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="A file, folder, or - for standard input.")],
+    id_: Annotated[
+        str | None, typer.Option("--id", help="Which document, when PATH holds several.")
+    ] = None,
+    text_col: ColumnOption = "text",
+    id_col: ColumnOption = "id",
+) -> None:
+    """Print a document's text exactly as reuse reads it: offsets index into it."""
+    columns = Columns(text=text_col, id=id_col)
+    loaded = load([path], columns=columns, stdin=sys.stdin.buffer if path == "-" else None)
+    _report_notices(loaded.notices)
+    documents = loaded.documents
+    if id_ is not None:
+        documents = tuple(d for d in documents if d.id == id_)
+        if not documents:
+            raise _fail(f"{path}: no document with id {id_!r}")
+    if not documents:
+        raise _fail(f"{path}: nothing readable")
+    if len(documents) > 1:
+        ids = ", ".join(d.id for d in documents[:5])
+        raise _fail(f"{path} holds {len(documents)} documents ({ids}, ...); choose one with --id")
+    _stderr().print(f"sha256 {documents[0].sha256}", markup=False)
+    sys.stdout.write(documents[0].text)
+    sys.stdout.flush()
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,201 @@
+"""The only place the stages are chained: documents in, a `Result` out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from reuse import __version__
+from reuse.align import WordPassage, align_words
+from reuse.candidates import find_candidates
+from reuse.errors import InputError
+from reuse.fingerprint import estimate_jaccard, minhash, sample, shingle_hashes, word_hashes
+from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
+from reuse.settings import Settings
+from reuse.similarity import fit_topics
+from reuse.text import Tokens, tokenise
+
+__all__ = ["Progress", "compare"]
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``; the library itself never prints."""
+
+U64 = npt.NDArray[np.uint64]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    tokens: Tokens
+    hashes: U64
+    shingles: U64
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """Progress callback that reports nothing."""
+
+
+def _prepare(document: Document, settings: Settings) -> _Prepared:
+    tokens = tokenise(document.text)
+    hashes = word_hashes(tokens.words)
+    return _Prepared(tokens, hashes, shingle_hashes(hashes, settings.shingle_words))
+
+
+def _char_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
+    """Character range of words ``[start, end)``; an empty range sits after word ``start - 1``."""
+    if end > start:
+        return int(tokens.starts[start]), int(tokens.ends[end - 1])
+    at = int(tokens.ends[start - 1]) if start > 0 else 0
+    return at, at
+
+
+def _passage(wp: WordPassage, a: Document, ta: Tokens, b: Document, tb: Tokens) -> Passage:
+    edits = []
+    for e in wp.edits:
+        a_start, a_end = _char_range(ta, e.a_start, e.a_end)
+        b_start, b_end = _char_range(tb, e.b_start, e.b_end)
+        edits.append(Edit(e.kind, a_start, a_end, b_start, b_end))  # type: ignore[arg-type]
+    return Passage(
+        a=Span(a.id, *_char_range(ta, wp.a_start, wp.a_end)),
+        b=Span(b.id, *_char_range(tb, wp.b_start, wp.b_end)),
+        a_words=wp.a_end - wp.a_start,
+        b_words=wp.b_end - wp.b_start,
+        matched_words=wp.matched,
+        edits=tuple(edits),
+    )
+
+
+def _covered(n_words: int, ranges: list[tuple[int, int]]) -> int:
+    """Words inside at least one of ``ranges`` (overlaps counted once)."""
+    mask = np.zeros(n_words, dtype=bool)
+    for start, end in ranges:
+        mask[start:end] = True
+    return int(mask.sum())
+
+
+def _plan_pairs(
+    documents: Sequence[Document],
+    prepared: Sequence[_Prepared],
+    settings: Settings,
+    pairs: Sequence[tuple[str, str]] | None,
+    against: Collection[str] | None,
+) -> list[tuple[int, int]]:
+    """Return the ``(a, b)`` document indices to align, ``a`` first."""
+    index = {d.id: i for i, d in enumerate(documents)}
+    if pairs is not None:
+        planned = []
+        for id_a, id_b in pairs:
+            for missing in (id_a, id_b):
+                if missing not in index:
+                    raise InputError(missing, "is listed in a pair but is not among the documents")
+            planned.append((index[id_a], index[id_b]))
+        return planned
+    every = settings.sample_for(len(documents))
+    fingerprints = [sample(p.shingles, every) for p in prepared]
+    groups = None
+    if against is not None:
+        groups = [1 if d.id in against else 0 for d in documents]
+    found = find_candidates(
+        fingerprints, min_shared=settings.min_shared, max_df=settings.max_df, groups=groups
+    )
+    planned = []
+    for i, j, _shared in found:
+        if groups is not None:
+            planned.append((i, j) if groups[i] else (j, i))
+        else:
+            planned.append((i, j) if documents[i].id < documents[j].id else (j, i))
+    return planned
+
+
+def compare(
+    documents: Sequence[Document],
+    settings: Settings | None = None,
+    *,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    against: Collection[str] | None = None,
+    notices: Sequence[Notice] = (),
+    progress: Progress | None = None,
+) -> Result:
+    """Find the passages documents share, and how similar their topics are.
+
+    Args:
+        documents: the corpus; ids must be unique.
+        settings: knobs; defaults when omitted.
+        pairs: compare exactly these ``(a_id, b_id)`` pairs, in this order, reporting
+            each even when nothing is shared.
+        against: ids of reference documents; only pairs of a reference and a
+            non-reference document are compared, with the reference as ``a``.
+        notices: input notices to carry into the result (skipped files and the like).
+        progress: called as ``progress(stage, done, total)`` while working.
+
+    Returns:
+        The documents, the pairs sharing passages (ranked by shared words), and topic
+        similarity.
+
+    Raises:
+        InputError: duplicate document ids, or a pair naming an unknown id.
+    """
+    settings = settings or Settings()
+    report = progress or _silent
+    seen: set[str] = set()
+    for document in documents:
+        if document.id in seen:
+            raise InputError(document.id, "duplicate document id; ids must be unique")
+        seen.add(document.id)
+
+    total = len(documents)
+    prepared = []
+    for n, document in enumerate(documents, 1):
+        prepared.append(_prepare(document, settings))
+        report("fingerprinting", n, total)
+
+    planned = _plan_pairs(documents, prepared, settings, pairs, against)
+    results: list[PairResult] = []
+    topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
+    for n, (i, j) in enumerate(planned, 1):
+        a, b = documents[i], documents[j]
+        pa, pb = prepared[i], prepared[j]
+        word_passages = align_words(pa.hashes, pb.hashes, settings)
+        report("aligning", n, len(planned))
+        if not word_passages and pairs is None:
+            continue
+        a_shared = _covered(len(pa.tokens), [(p.a_start, p.a_end) for p in word_passages])
+        b_shared = _covered(len(pb.tokens), [(p.b_start, p.b_end) for p in word_passages])
+        results.append(
+            PairResult(
+                a=a.id,
+                b=b.id,
+                shared_words=a_shared,
+                b_shared_words=b_shared,
+                a_coverage=a_shared / max(1, len(pa.tokens)),
+                b_coverage=b_shared / max(1, len(pb.tokens)),
+                topic_similarity=topics.pair(i, j),
+                resemblance=estimate_jaccard(minhash(pa.shingles), minhash(pb.shingles)),
+                passages=tuple(_passage(wp, a, pa.tokens, b, pb.tokens) for wp in word_passages),
+            )
+        )
+    if pairs is None:
+        results.sort(key=lambda r: (-r.shared_words, r.a, r.b))
+
+    topic = None
+    if total <= settings.topic_matrix_limit:
+        report("topic similarity", 0, 1)
+        dense = topics.matrix()
+        topic = TopicMatrix(
+            ids=tuple(d.id for d in documents),
+            matrix=tuple(tuple(float(v) for v in row) for row in dense),
+        )
+        report("topic similarity", 1, 1)
+    used = settings.as_dict()
+    used["sample"] = settings.sample_for(total)
+    used["version"] = __version__
+    return Result(
+        documents=tuple(documents),
+        words=tuple(len(p.tokens) for p in prepared),
+        pairs=tuple(results),
+        topic=topic,
+        settings=used,
+        notices=tuple(notices),
+    )

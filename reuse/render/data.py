@@ -1,0 +1,151 @@
+"""Machine-readable output: JSON, JSON Lines and CSV.
+
+The JSON field names are a contract users' scripts rely on: fields may be added,
+never renamed. Floats are rounded to 4 decimals; output is byte-for-byte
+deterministic for the same result.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, TextIO
+
+from reuse.model import PairResult, Passage, Result
+
+__all__ = [
+    "CSV_COLUMNS",
+    "pair_dict",
+    "passage_dict",
+    "result_dict",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+]
+
+CSV_COLUMNS = (
+    "a",
+    "b",
+    "passage",
+    "a_start",
+    "a_end",
+    "b_start",
+    "b_end",
+    "words",
+    "b_words",
+    "identity",
+    "a_coverage",
+    "b_coverage",
+    "topic_similarity",
+    "a_text",
+    "b_text",
+)
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+def passage_dict(passage: Passage) -> dict[str, Any]:
+    """Return one passage as the JSON contract shapes it."""
+    return {
+        "a": [passage.a.start, passage.a.end],
+        "b": [passage.b.start, passage.b.end],
+        "words": passage.words,
+        "b_words": passage.b_words,
+        "matched_words": passage.matched_words,
+        "identity": _r(passage.identity),
+        "edits": [
+            {"kind": e.kind, "a": [e.a_start, e.a_end], "b": [e.b_start, e.b_end]}
+            for e in passage.edits
+        ],
+    }
+
+
+def pair_dict(pair: PairResult) -> dict[str, Any]:
+    """Return one pair as the JSON contract shapes it."""
+    return {
+        "a": pair.a,
+        "b": pair.b,
+        "shared_words": pair.shared_words,
+        "b_shared_words": pair.b_shared_words,
+        "a_coverage": _r(pair.a_coverage),
+        "b_coverage": _r(pair.b_coverage),
+        "topic_similarity": _r(pair.topic_similarity),
+        "resemblance": _r(pair.resemblance),
+        "passages": [passage_dict(p) for p in pair.passages],
+    }
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    """Return the whole result as the JSON contract shapes it."""
+    documents = [
+        {
+            "id": d.id,
+            "path": d.path,
+            "title": d.title,
+            "words": words,
+            "chars": len(d.text),
+            "sha256": d.sha256,
+            "date": d.date,
+            "outlet": d.outlet,
+            "url": d.url,
+        }
+        for d, words in zip(result.documents, result.words, strict=True)
+    ]
+    topic = None
+    if result.topic is not None:
+        topic = {
+            "ids": list(result.topic.ids),
+            "matrix": [[_r(v) for v in row] for row in result.topic.matrix],
+        }
+    return {
+        "reuse": {"settings": result.settings},
+        "documents": documents,
+        "pairs": [pair_dict(p) for p in result.pairs],
+        "topic_similarity": topic,
+        "notices": [
+            {"source": n.source, "message": n.message, "skipped": n.skipped} for n in result.notices
+        ],
+    }
+
+
+def write_json(result: Result, out: TextIO) -> None:
+    """Write the result as one indented JSON document."""
+    json.dump(result_dict(result), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(result: Result, out: TextIO) -> None:
+    """Write one JSON object per reported pair, one per line."""
+    for pair in result.pairs:
+        out.write(json.dumps(pair_dict(pair), ensure_ascii=False))
+        out.write("\n")
+
+
+def write_csv(result: Result, out: TextIO) -> None:
+    """Write one row per passage, with both passages' text for spreadsheet readers."""
+    texts = {d.id: d.text for d in result.documents}
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for pair in result.pairs:
+        for number, p in enumerate(pair.passages, 1):
+            writer.writerow(
+                [
+                    pair.a,
+                    pair.b,
+                    number,
+                    p.a.start,
+                    p.a.end,
+                    p.b.start,
+                    p.b.end,
+                    p.words,
+                    p.b_words,
+                    _r(p.identity),
+                    _r(pair.a_coverage),
+                    _r(pair.b_coverage),
+                    _r(pair.topic_similarity),
+                    texts[pair.a][p.a.start : p.a.end],
+                    texts[pair.b][p.b.start : p.b.end],
+                ]
+            )

@@ -1,0 +1,244 @@
+"""The command line: exit codes, stdout/stderr discipline, formats and options."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pathlib
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reuse.cli import app
+from tests.conftest import SEEDS
+
+runner = CliRunner()
+WIRE_A, WIRE_B = "002_613337a6ab66b71b.txt", "004_6623b29a815e021a.txt"
+
+
+def run(*args: str, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_json_contract_on_seeds() -> None:
+    result = run("compare", str(SEEDS), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [d["id"] for d in data["documents"]] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    doc = data["documents"][0]
+    assert set(doc) >= {"id", "path", "title", "words", "chars", "sha256"}
+    (pair,) = data["pairs"]
+    assert set(pair) >= {
+        "a",
+        "b",
+        "shared_words",
+        "a_coverage",
+        "b_coverage",
+        "topic_similarity",
+        "passages",
+    }
+    assert (pair["a"], pair["b"]) == (WIRE_A, WIRE_B)
+    texts = {p.name: p.read_bytes().decode("utf-8") for p in SEEDS.glob("*.txt")}
+    for passage in pair["passages"]:
+        assert set(passage) >= {"a", "b", "words", "identity"}
+        a_text = texts[WIRE_A][passage["a"][0] : passage["a"][1]]
+        assert len(a_text.split()) >= 60
+    assert data["topic_similarity"]["ids"] == [d["id"] for d in data["documents"]]
+    assert len(data["topic_similarity"]["matrix"]) == 5
+
+
+def test_json_is_byte_identical_across_runs() -> None:
+    first = run("compare", str(SEEDS), "--format", "json")
+    second = run("compare", str(SEEDS), "--format", "json")
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout_bytes == second.stdout_bytes
+
+
+def test_table_output_shows_ranking_diff_and_topics() -> None:
+    result = run("compare", str(SEEDS))
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Pairs sharing passages" in out
+    assert "{+illegally+}" in out
+    assert "[-is-]" in out and "{+was+}" in out
+    assert "NOT evidence of copying" in " ".join(out.split())
+    assert result.stderr == ""
+
+
+def test_jsonl_one_pair_per_line() -> None:
+    result = run("compare", str(SEEDS), "--format", "jsonl")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["a"] == WIRE_A
+
+
+def test_csv_one_row_per_passage() -> None:
+    result = run("compare", str(SEEDS), "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["passage"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["a_text"].startswith("The Karabakh region had been")
+    assert rows[1]["b_text"].endswith("deliberate crime of genocide")
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    result = run("compare", str(SEEDS), "--format", "json", "--output", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["pairs"][0]["b"] == WIRE_B
+
+
+def test_missing_path_is_named_and_others_still_compared() -> None:
+    result = run("compare", str(SEEDS), "no/such/folder", "--format", "json")
+    assert result.exit_code == 3
+    assert "no/such/folder" in result.stderr
+    assert len(json.loads(result.stdout)["pairs"]) == 1
+
+
+def test_only_missing_paths_is_a_usage_error() -> None:
+    result = run("compare", "no/such/folder")
+    assert result.exit_code == 2
+    assert "no/such/folder" in result.stderr
+    assert "nothing readable" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unreadable_file_among_good_ones(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name.startswith("003_"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    result = run("compare", str(corpus), "--format", "json")
+    assert result.exit_code == 3
+    assert "003_eeef8d4a06e91ded.txt" in result.stderr
+    assert "Permission denied" in result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["documents"]) == 4
+    assert data["pairs"][0]["a"] == WIRE_A
+
+
+def test_unsupported_file_is_skipped(corpus: Path) -> None:
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4")
+    result = run("compare", str(corpus), "--format", "json")
+    assert result.exit_code == 3
+    assert "scan.pdf" in result.stderr and ".txt" in result.stderr
+    assert len(json.loads(result.stdout)["documents"]) == 5
+
+
+def test_single_document_is_a_usage_error() -> None:
+    result = run("compare", str(SEEDS / WIRE_A))
+    assert result.exit_code == 2
+    assert "need two" in result.stderr
+
+
+def test_stdin_is_a_document() -> None:
+    text = (SEEDS / WIRE_A).read_text(encoding="utf-8")
+    result = run("compare", "-", str(SEEDS / WIRE_B), "--format", "json", input=text)
+    assert result.exit_code == 0, result.stderr
+    pair = json.loads(result.stdout)["pairs"][0]
+    assert {pair["a"], pair["b"]} == {"-", str(SEEDS / WIRE_B)}
+    assert len(pair["passages"]) == 3
+
+
+def test_min_words_option() -> None:
+    loose = json.loads(run("compare", str(SEEDS), "--format", "json", "--min-words", "8").stdout)
+    strict = json.loads(run("compare", str(SEEDS), "--format", "json", "--min-words", "120").stdout)
+    assert len(loose["pairs"]) > 1
+    assert [len(p["passages"]) for p in strict["pairs"]] == [1]
+    assert loose["reuse"]["settings"]["min_words"] == 8
+
+
+def test_bad_option_value_is_a_usage_error() -> None:
+    result = run("compare", str(SEEDS), "--min-words", "0")
+    assert result.exit_code == 2
+
+
+def test_pairs_file_lists_pairs_in_order(tmp_path: Path) -> None:
+    listing = tmp_path / "pairs.txt"
+    listing.write_text(
+        f"{SEEDS / WIRE_B}\t{SEEDS / WIRE_A}\n"
+        f"{SEEDS / '000_29bdf07f8de61b52.txt'}  {SEEDS / WIRE_A}\n"
+    )
+    result = run("compare", "--pairs", str(listing), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    pairs = json.loads(result.stdout)["pairs"]
+    assert [(p["a"], p["b"]) for p in pairs] == [
+        (str(SEEDS / WIRE_B), str(SEEDS / WIRE_A)),
+        (str(SEEDS / "000_29bdf07f8de61b52.txt"), str(SEEDS / WIRE_A)),
+    ]
+    assert len(pairs[0]["passages"]) == 3
+    assert pairs[1]["passages"] == []
+
+
+def test_pairs_file_relative_paths_and_missing_file(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    listing = tmp_path / "pairs.txt"
+    listing.write_text(f"docs/{WIRE_A} docs/{WIRE_B}\ndocs/gone.txt docs/{WIRE_A}\n")
+    result = run("compare", "--pairs", str(listing), "--format", "json")
+    assert result.exit_code == 3
+    assert "gone.txt" in result.stderr
+    pairs = json.loads(result.stdout)["pairs"]
+    assert [(p["a"], p["b"]) for p in pairs] == [(f"docs/{WIRE_A}", f"docs/{WIRE_B}")]
+
+
+def test_pairs_with_paths_is_a_usage_error(tmp_path: Path) -> None:
+    listing = tmp_path / "pairs.txt"
+    listing.write_text("")
+    result = run("compare", str(SEEDS), "--pairs", str(listing))
+    assert result.exit_code == 2
+    assert "--pairs" in result.stderr
+
+
+def test_against_makes_the_reference_a(tmp_path: Path) -> None:
+    new, wire = tmp_path / "new", tmp_path / "wire"
+    new.mkdir()
+    wire.mkdir()
+    for name in SEEDS.glob("*.txt"):
+        target = wire if name.name == WIRE_B else new
+        shutil.copy(name, target / name.name)
+    result = run("compare", str(new), "--against", str(wire), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    pairs = json.loads(result.stdout)["pairs"]
+    assert [(p["a"], p["b"]) for p in pairs] == [(WIRE_B, WIRE_A)]
+
+
+def test_extract_prints_text_exactly_and_its_hash(tmp_path: Path) -> None:
+    source = tmp_path / "crlf.txt"
+    source.write_bytes("Title\r\n\r\nBody “quoted” text.\r\n".encode())
+    result = run("extract", str(source))
+    assert result.exit_code == 0
+    assert result.stdout_bytes == source.read_bytes()
+    data = json.loads(run("compare", str(source), str(SEEDS / WIRE_A), "--format", "json").stdout)
+    sha = next(d["sha256"] for d in data["documents"] if d["id"] == str(source))
+    assert f"sha256 {sha}" in result.stderr
+
+
+def test_extract_needs_id_for_several_records(tmp_path: Path) -> None:
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"id": "x", "text": "one"}\n{"id": "y", "text": "two"}\n')
+    assert run("extract", str(records)).exit_code == 2
+    result = run("extract", str(records), "--id", f"{records}#y")
+    assert result.exit_code == 0
+    assert result.stdout == "two"
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("reuse ")
