@@ -293,4 +293,4 @@ def extract(
 
 def main() -> None:
     """Run the command line."""
-    app()
+    app(prog_name="reuse")

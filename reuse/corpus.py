@@ -6,21 +6,19 @@ what to do, and the rest is still loaded.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import posixpath
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 import charset_normalizer
 
-from reuse.errors import InputError, SettingsError
+from reuse.errors import InputError
 from reuse.model import Document, Notice
+from reuse.records import Columns, RecordParser
 
 __all__ = ["SUPPORTED", "Columns", "Loaded", "load", "load_pairs"]
 
@@ -28,33 +26,9 @@ SUPPORTED = (".txt", ".text", ".md", ".json", ".jsonl", ".ndjson", ".csv", ".tsv
 _STDIN = "-"
 
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-_DELIMITERS = {".csv": ",", ".tsv": "\t"}
 _SAVE_AS = "save the article as .txt, .md, .json, .jsonl or .csv"
 # A longer first line is a paragraph, not a headline.
 _TITLE_MAX_CHARS = 150
-# sys.maxsize overflows the C long the csv module uses on Windows; 2 GiB is plenty per field.
-_CSV_FIELD_LIMIT = 2**31 - 1
-
-# (where, id when the record has none, the record itself)
-_Record = tuple[str, str, object]
-
-
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """Names of the CSV columns / JSON fields that hold each part of a document."""
-
-    text: str = "text"
-    id: str = "id"
-    title: str = "title"
-    date: str = "date"
-    outlet: str = "outlet"
-    url: str = "url"
-
-    def __post_init__(self) -> None:
-        for name in ("text", "id", "title", "date", "outlet", "url"):
-            if not getattr(self, name):
-                raise SettingsError(f"columns: the {name} column name cannot be empty")
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,13 +222,7 @@ class _Reader:
             raise InputError(path, "is empty; put the article's text in it or leave it out")
         if suffix in _TEXT_SUFFIXES:
             return [(Document(id=file_id, text=text, path=path, title=_title(text)), path)]
-        if suffix in _JSONL_SUFFIXES:
-            records = self._jsonl_records(text, path)
-        elif suffix == ".json":
-            records = _json_records(text, path)
-        else:
-            records = self._csv_records(text, path, _DELIMITERS[suffix])
-        return self._documents(records, path, file_id)
+        return RecordParser(self.columns, self.notices).parse(text, suffix, path, file_id)
 
     def read_one(self, path: str, file_id: str) -> Document:
         """Read a file that must hold exactly one document, and give it ``file_id``."""
@@ -283,123 +251,6 @@ class _Reader:
             raise InputError(source, reason)
         self.notices.append(Notice(source, f"not UTF-8; decoded as {match.encoding}", False))
         return str(match)
-
-    def _jsonl_records(self, text: str, path: str) -> Iterator[_Record]:
-        # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would cut.
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                reason = f"is not valid JSON ({error.msg}); fix it"
-                self.notices.append(Notice(f"{path}:{number}", reason))
-                continue
-            yield f"{path}:{number}", str(number), record
-
-    def _csv_records(self, text: str, path: str, delimiter: str) -> Iterator[_Record]:
-        csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
-        # newline="" keeps "\r\n" inside quoted fields as written.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            header = next(reader, [])
-            if self.columns.text not in header:
-                raise InputError(
-                    path,
-                    f"has no {self.columns.text!r} column (its columns: "
-                    f"{', '.join(header) or 'none'}); name the text column with --text-col",
-                )
-            line = reader.line_num + 1
-            for row in reader:
-                if row:
-                    # Missing cells of a short row are empty; of two same-named columns, the
-                    # first wins.
-                    cells: dict[str, str] = {}
-                    for name, value in zip(header, row + [""] * len(header), strict=False):
-                        cells.setdefault(name, value)
-                    yield f"{path}:{line}", str(line), cells
-                line = reader.line_num + 1
-        except csv.Error as error:
-            reason = f"is not valid CSV ({error}); the rest of the file was skipped, fix it"
-            self.notices.append(Notice(f"{path}:{reader.line_num}", reason))
-
-    def _documents(
-        self, records: Iterable[_Record], path: str, file_id: str
-    ) -> list[tuple[Document, str]]:
-        found: list[tuple[Document, str]] = []
-        noted = len(self.notices)
-        for where, fallback_id, record in records:
-            # Only the record is guarded: an InputError from ``records`` itself spoils the file.
-            try:
-                document = self._document(record, where, fallback_id, path, file_id)
-            except InputError as error:
-                self.skip(error)
-            else:
-                found.append((document, where))
-        # Every record gives a document or a notice, so neither means there were no records.
-        if not found and len(self.notices) == noted:
-            raise InputError(path, "holds no records; add some or leave it out")
-        return found
-
-    def _document(
-        self, record: object, where: str, fallback_id: str, path: str, file_id: str
-    ) -> Document:
-        """Build a document from one JSON object or CSV row."""
-        name = self.columns.text
-        if not isinstance(record, dict):
-            raise InputError(
-                where, 'is not a JSON object; each record must look like {"text": ...}'
-            )
-        text = record.get(name)
-        if text is None:
-            raise InputError(
-                where, f"has no {name!r} field; add it or name the text field with --text-col"
-            )
-        if not isinstance(text, str):
-            raise InputError(where, f"its {name!r} field is not a string; make it one")
-        if not text.strip():
-            raise InputError(where, f"its {name!r} field is empty; fill it in or remove it")
-        record_id = self._field(record, self.columns.id, where)
-        return Document(
-            id=f"{file_id}#{record_id or fallback_id}",
-            text=text,
-            path=path,
-            title=self._field(record, self.columns.title, where),
-            date=self._field(record, self.columns.date, where),
-            outlet=self._field(record, self.columns.outlet, where),
-            url=self._field(record, self.columns.url, where),
-        )
-
-    def _field(self, record: Mapping[str, object], name: str, where: str) -> str | None:
-        """Return a metadata field as a string; numbers are converted, empty means absent."""
-        value = record.get(name)
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        reason = f"its {name!r} field is not a string or a number; ignored it"
-        self.notices.append(Notice(where, reason, skipped=False))
-        return None
-
-
-def _json_records(text: str, path: str) -> Iterator[_Record]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        where = f"at line {error.lineno}, column {error.colno}"
-        raise InputError(path, f"is not valid JSON ({error.msg} {where}); fix it") from error
-    if isinstance(data, dict) and isinstance(data.get("documents"), list):
-        items: list[object] = data["documents"]
-    elif isinstance(data, dict):
-        items = [data]
-    elif isinstance(data, list):
-        items = data
-    else:
-        raise InputError(path, "holds neither a JSON object nor a list of objects; fix it")
-    for index, item in enumerate(items, start=1):
-        yield f"{path}#{index}", str(index), item
 
 
 def _read_bytes(path: str, stdin: BinaryIO | None = None) -> bytes:

@@ -1,0 +1,164 @@
+"""reuse.compare as a library: pair planning, orientation, progress, offsets, real text."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reuse
+from reuse.errors import InputError
+from reuse.model import Document
+from reuse.render.data import result_dict
+from reuse.text import tokenise
+
+LOREM = (
+    "the committee said on tuesday that new rules for river shipping would take effect "
+    "next spring after months of talks between port operators unions and regional "
+    "officials who had warned that delays were costing exporters millions each week"
+).split()
+
+
+def make_text(rng: random.Random, n: int) -> str:
+    return " ".join(f"w{rng.randrange(10**6)}" for _ in range(n))
+
+
+def shared_corpus() -> list[Document]:
+    rng = random.Random(5)
+    passage = " ".join(LOREM)
+    return [
+        Document("c", make_text(rng, 80) + " " + passage + " " + make_text(rng, 40)),
+        Document("a", make_text(rng, 30) + ". " + passage + ". " + make_text(rng, 60)),
+        Document("b", make_text(rng, 120)),
+    ]
+
+
+def test_pairs_are_oriented_by_id_and_ranked() -> None:
+    result = reuse.compare(shared_corpus())
+    assert [(p.a, p.b) for p in result.pairs] == [("a", "c")]
+    assert result.pairs[0].shared_words == len(LOREM)
+
+
+def test_explicit_pairs_keep_order_and_report_empty_pairs() -> None:
+    result = reuse.compare(shared_corpus(), pairs=[("c", "a"), ("b", "a")])
+    assert [(p.a, p.b) for p in result.pairs] == [("c", "a"), ("b", "a")]
+    assert len(result.pairs[0].passages) == 1
+    assert result.pairs[1].passages == ()
+    assert result.pairs[1].a_coverage == 0.0
+
+
+def test_against_makes_reference_a_and_skips_other_pairs() -> None:
+    docs = shared_corpus()
+    docs.append(Document("d", docs[1].text))  # a copy of "a", not a reference
+    result = reuse.compare(docs, against={"c"})
+    assert sorted((p.a, p.b) for p in result.pairs) == [("c", "a"), ("c", "d")]
+
+
+def test_duplicate_and_unknown_ids_are_refused() -> None:
+    with pytest.raises(InputError, match="duplicate document id"):
+        reuse.compare([Document("x", "one"), Document("x", "two")])
+    with pytest.raises(InputError, match="not among the documents"):
+        reuse.compare(shared_corpus(), pairs=[("a", "zzz")])
+
+
+def test_progress_reports_every_stage_to_completion() -> None:
+    seen: dict[str, tuple[int, int]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        seen[stage] = (done, total)
+
+    reuse.compare(shared_corpus(), progress=progress)
+    assert seen["fingerprinting"] == (3, 3)
+    assert seen["aligning"] == (1, 1)
+    assert seen["topic similarity"] == (1, 1)
+
+
+def test_topic_matrix_only_up_to_the_limit() -> None:
+    small = reuse.compare(shared_corpus())
+    assert small.topic is not None and len(small.topic.ids) == 3
+    large = reuse.compare(shared_corpus(), reuse.Settings(topic_matrix_limit=2))
+    assert large.topic is None
+    assert result_dict(large)["topic_similarity"] is None
+    assert large.pairs[0].topic_similarity == pytest.approx(small.pairs[0].topic_similarity)
+
+
+def test_near_duplicate_articles_have_high_resemblance() -> None:
+    rng = random.Random(9)
+    body = make_text(rng, 300)
+    result = reuse.compare([Document("x", body), Document("y", body + " the end")])
+    assert result.pairs[0].resemblance > 0.9
+    assert result.pairs[0].a_coverage == 1.0
+
+
+pieces = st.lists(
+    st.sampled_from([*LOREM, "“", "”", "—", ",", ".", "\n\n", "Ünïcode", "ﬁne", "1,275"]),
+    min_size=5,
+    max_size=40,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(prefix=pieces, middle=pieces, suffix=pieces, other=pieces)
+def test_every_passage_slices_its_document(
+    prefix: list[str], middle: list[str], suffix: list[str], other: list[str]
+) -> None:
+    shared = " ".join(LOREM)
+    a = Document("a", " ".join(prefix) + " " + shared + " " + " ".join(middle))
+    b = Document("b", " ".join(other) + "\n" + shared.upper() + " " + " ".join(suffix))
+    result = reuse.compare([a, b], reuse.Settings(min_words=10))
+    assert result.pairs, "the shared passage must be found"
+    texts = {"a": a.text, "b": b.text}
+    for pair in result.pairs:
+        for p in pair.passages:
+            a_tokens = tokenise(texts[pair.a][p.a.start : p.a.end])
+            b_tokens = tokenise(texts[pair.b][p.b.start : p.b.end])
+            assert len(a_tokens) == p.a_words and len(b_tokens) == p.b_words
+            # A passage starts and ends on a matched word.
+            assert a_tokens.words[0] == b_tokens.words[0]
+            assert a_tokens.words[-1] == b_tokens.words[-1]
+            for e in p.edits:
+                assert p.a.start < e.a_start <= e.a_end < p.a.end
+
+
+def _planted(pan13: Path) -> tuple[list[Document], list[tuple[str, str, list[str]]]]:
+    """Articles made of real PAN text with wire paragraphs copied in, lightly edited."""
+    rng = random.Random(2013)
+    sources = sorted((pan13 / "src").glob("*.txt"))[:200]
+    texts = [t for t in (s.read_text(encoding="utf-8").split() for s in sources) if len(t) > 800]
+    docs, truth = [], []
+    for n in range(8):
+        wire, own, promo = texts[3 * n], texts[3 * n + 1], texts[3 * n + 2]
+        copied, parts = [], []
+        for k in range(3):
+            start = rng.randrange(0, max(1, len(wire) - 400))
+            passage = wire[start + 120 * k : start + 120 * k + rng.randrange(40, 110)]
+            edited = list(passage)
+            edited[len(edited) // 2] = "REPLACED"
+            copied.append(passage)
+            parts += [*own[40 * k : 40 * k + 40], "\n\n", *edited, "\n\nAlso read:"]
+            parts += [*promo[20 * k : 20 * k + 12], "\n\n"]
+        docs.append(Document(f"wire-{n}", " ".join(wire)))
+        docs.append(Document(f"copy-{n}", " ".join(parts)))
+        truth.append((f"wire-{n}", f"copy-{n}", [" ".join(p) for p in copied]))
+    return docs, truth
+
+
+def test_planted_passages_in_real_text(pan13: Path) -> None:
+    docs, truth = _planted(pan13)
+    result = reuse.compare(docs)
+    texts = {d.id: d.text for d in docs}
+    found = {(p.a, p.b): p for p in result.pairs}
+    for wire_id, copy_id, passages in truth:
+        pair = found[(copy_id, wire_id)]
+        assert len(pair.passages) == len(passages)
+        for passage, expected in zip(pair.passages, passages, strict=True):
+            got = tokenise(texts[copy_id][passage.a.start : passage.a.end]).words
+            want = tokenise(expected).words
+            assert abs(len(got) - len(want)) <= 3
+            assert got[:2] == want[:2] and got[-2:] == want[-2:]
+            assert "also" not in got[-3:]
+    others = [p for p in result.pairs if p.a.startswith("copy") and p.b.startswith("copy")]
+    assert all(max(p.a_coverage, p.b_coverage) <= 0.10 for p in others)

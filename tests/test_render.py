@@ -1,0 +1,92 @@
+"""Data formats and the terminal view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+from rich.console import Console
+
+import reuse
+from reuse.model import Document, Result
+from reuse.render.data import CSV_COLUMNS, write_csv, write_json, write_jsonl
+from reuse.render.terminal import render_result
+
+SHARED = (
+    'The council said, "the bridge will close on Monday", and added that\nrepairs '
+    "would take three weeks while ferries carry commuters across the river, officials said"
+)
+
+
+def corpus(n_unrelated: int = 0) -> list[Document]:
+    rng = random.Random(1)
+    filler = [" ".join(f"x{rng.randrange(10**6)}" for _ in range(40)) for _ in range(3)]
+    docs = [
+        Document("one", f"{filler[0]}. {SHARED}. {filler[1]}"),
+        Document("two", f"{filler[2]}\n{SHARED.replace('three', 'four')}"),
+    ]
+    for n in range(n_unrelated):
+        docs.append(Document(f"z{n:02d}", " ".join(f"y{rng.randrange(10**6)}" for _ in range(30))))
+    return docs
+
+
+def result(n_unrelated: int = 0, **kwargs: int) -> Result:
+    return reuse.compare(corpus(n_unrelated), reuse.Settings(**kwargs))
+
+
+def plain(res: Result, **kwargs: int) -> str:
+    out = io.StringIO()
+    render_result(res, Console(file=out, width=100, color_system=None), **kwargs)
+    return out.getvalue()
+
+
+def test_csv_round_trips_passage_text_with_quotes_commas_and_newlines() -> None:
+    out = io.StringIO()
+    res = result()
+    write_csv(res, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    texts = {d.id: d.text for d in res.documents}
+    (row,) = rows
+    assert row["a_text"] == texts["one"][int(row["a_start"]) : int(row["a_end"])]
+    assert '"the bridge will close on Monday"' in row["a_text"]
+    assert "\n" in row["b_text"]
+
+
+def test_json_rounds_floats_and_is_valid() -> None:
+    out = io.StringIO()
+    res = result()
+    write_json(res, out)
+    data = json.loads(out.getvalue())
+    coverage = data["pairs"][0]["a_coverage"]
+    assert coverage == round(coverage, 4) != res.pairs[0].a_coverage
+    texts = {d.id: d.text for d in res.documents}
+    (edit,) = data["pairs"][0]["passages"][0]["edits"]
+    assert edit["kind"] == "replace"
+    assert texts["one"][slice(*edit["a"])] == "three"
+    assert texts["two"][slice(*edit["b"])] == "four"
+
+
+def test_jsonl_writes_nothing_without_pairs() -> None:
+    out = io.StringIO()
+    write_jsonl(result(min_words=200), out)
+    assert out.getvalue() == ""
+
+
+def test_terminal_marks_edits_by_text_without_colour() -> None:
+    text = plain(result())
+    assert "[-three-]" in text and "{+four+}" in text
+    assert "Pairs sharing passages" in text
+
+
+def test_terminal_says_when_nothing_is_shared() -> None:
+    text = plain(result(min_words=200))
+    assert "No shared passages of 200 words or more among 2 articles." in text
+
+
+def test_terminal_limits_pairs_shown_and_large_topic_matrix() -> None:
+    text = plain(result(n_unrelated=20), max_pairs=0)
+    assert "1 more pair(s) not shown" in text
+    assert "Topic similarity matrix: not shown" in " ".join(text.split())

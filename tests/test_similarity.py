@@ -1,0 +1,36 @@
+"""Topic similarity: same story high, unrelated low, matrix symmetric with unit diagonal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reuse.similarity import fit_topics
+
+TEXTS = [
+    "flood waters rose in the river town and families left their homes",
+    "families left homes as the river flood reached the town centre",
+    "the central bank kept interest rates unchanged after the budget vote",
+    "",
+]
+
+
+def test_same_story_scores_above_unrelated() -> None:
+    model = fit_topics(TEXTS)
+    assert model.pair(0, 1) > 0.3
+    assert model.pair(0, 2) < 0.05
+    assert model.pair(0, 3) == 0.0
+
+
+def test_matrix_is_symmetric_with_unit_diagonal() -> None:
+    matrix = fit_topics(TEXTS).matrix()
+    assert matrix.shape == (4, 4)
+    assert np.allclose(matrix, matrix.T)
+    assert np.all(np.diag(matrix) == 1.0)
+    assert np.all((matrix >= 0) & (matrix <= 1))
+    assert matrix[0, 1] == pytest.approx(fit_topics(TEXTS).pair(0, 1))
+
+
+def test_texts_without_topic_words() -> None:
+    model = fit_topics(["1 2 3", "the and of"])
+    assert model.pair(0, 1) == 0.0
