@@ -6,10 +6,10 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 import pathlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
