@@ -1,8 +1,9 @@
 """Normalise and tokenise text, keeping a map back to the original character offsets.
 
 Normalisation is Unicode NFKC, case folding, and folding of curly quotes and dashes to
-their plain forms. Numbers are kept: news facts live in them. Words are runs of letters
-and digits (``[^\\W_]+``) in the normalised text; each word carries the half-open
+their plain forms. Numbers are kept: news facts live in them. Words are runs of letters,
+digits and combining marks in the normalised text, and each character of a script
+written without spaces (Chinese, Japanese, Thai, ...) is a word; each word carries the half-open
 character range it came from in the ORIGINAL text, so offsets never leak from the
 normalised form.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import regex
 
 __all__ = ["Normalised", "Tokens", "normalise", "tokenise"]
 
@@ -26,7 +28,14 @@ _FOLD = str.maketrans(
     }
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Scripts written without spaces between words: each character is a token of its own.
+_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+# Most text has no combining marks left after NFKC and no unspaced script: the fast
+# pattern is right for it. Marks inside words (Devanagari vowel signs, Arabic harakat)
+# need the full pattern, or "सरकार" would split into two words.
 _WORD = re.compile(r"[^\W_]+")
+_WORD_FULL = regex.compile(rf"[{_UNSPACED}]|[\p{{L}}\p{{N}}\p{{M}}--_{_UNSPACED}]+", regex.V1)
+_NEEDS_FULL = regex.compile(rf"[\p{{M}}{_UNSPACED}]")
 
 IntArray = npt.NDArray[np.int64]
 
@@ -42,6 +51,8 @@ class Normalised:
     text: str
     starts: IntArray
     ends: IntArray
+    simple: bool = True
+    """No combining mark and no unspaced script: the fast word pattern applies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +70,12 @@ class Tokens:
 def fold(fragment: str) -> str:
     """Return ``fragment`` normalised: NFKC, case folded, quotes and dashes folded.
 
-    >>> fold("“Ĳssel” – ﬁne")
-    '"ijssel" - fine'
+    >>> fold("“Ĳssel” – ﬁne İlham")
+    '"ijssel" - fine ilham'
     """
-    return unicodedata.normalize(
-        "NFKC", unicodedata.normalize("NFKC", fragment).casefold()
-    ).translate(_FOLD)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", fragment).casefold())
+    # Casefolding "İ" gives "i" and a combining dot; drop the dot so "İlham" is "ilham".
+    return folded.replace("i\u0307", "i").translate(_FOLD)
 
 
 def _is_mark(char: str) -> bool:
@@ -101,6 +112,7 @@ def normalise(text: str) -> Normalised:
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    simple = True
     pos = 0
     for match in _NON_ASCII.finditer(text):
         run_start, run_end = match.span()
@@ -113,6 +125,8 @@ def normalise(text: str) -> Normalised:
             ends.extend(range(pos + 1, run_start + 1))
         for c_start, c_end in _clusters(text, run_start, run_end):
             folded = fold(text[c_start:c_end])
+            if simple and _NEEDS_FULL.search(folded):
+                simple = False
             pieces.append(folded)
             starts.extend([c_start] * len(folded))
             ends.extend([c_end] * len(folded))
@@ -122,7 +136,10 @@ def normalise(text: str) -> Normalised:
         starts.extend(range(pos, len(text)))
         ends.extend(range(pos + 1, len(text) + 1))
     return Normalised(
-        "".join(pieces), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+        "".join(pieces),
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+        simple,
     )
 
 
@@ -139,7 +156,8 @@ def tokenise(text: str) -> Tokens:
     words: list[str] = []
     first: list[int] = []
     last: list[int] = []
-    for match in _WORD.finditer(norm.text):
+    pattern = _WORD if norm.simple else _WORD_FULL
+    for match in pattern.finditer(norm.text):
         words.append(match.group())
         first.append(match.start())
         last.append(match.end() - 1)

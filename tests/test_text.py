@@ -101,3 +101,31 @@ def test_every_token_slices_the_original(text: str) -> None:
     for word, start, end in zip(tokens.words, tokens.starts, tokens.ends, strict=True):
         assert word in fold(text[start:end])
     assert tokens.starts.tolist() == sorted(tokens.starts.tolist())
+
+
+def test_marks_stay_inside_words() -> None:
+    # Devanagari vowel signs and Arabic harakat are combining marks, not word breaks.
+    assert tokenise("सरकार दरकार").words == ("सरकार", "दरकार")
+    assert tokenise("مُحَمَّد and").words == ("مُحَمَّد", "and")
+    assert tokenise("İlham Ilham").words == ("ilham", "ilham")
+
+
+def test_unspaced_scripts_are_one_token_per_character() -> None:
+    text = "東京都の知事, Tokyo"
+    tokens = tokenise(text)
+    assert tokens.words == ("東", "京", "都", "の", "知", "事", "tokyo")
+    assert text[tokens.starts[4] : tokens.ends[4]] == "知"
+
+
+spaced_words = st.lists(
+    st.sampled_from(["सरकार", "दरकार", "مُحَمَّد", "naïve", "Cafe\u0301", "über", "1,275", "ω", "x"]),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(spaced_words)
+def test_words_are_never_split_inside(words: list[str]) -> None:
+    text = " ".join(words)
+    expected = tuple(w for word in words for w in fold(word).split(","))
+    assert tokenise(text).words == expected
