@@ -4,8 +4,11 @@ Whole-document MinHash LSH misses passage reuse: a 100-word passage inside two
 600-word articles leaves their Jaccard near 0.1. Instead every document contributes
 its sampled shingle hashes to one sorted index; a pair of documents is a candidate
 when it shares at least ``min_shared`` of them, wherever they lie in each document.
-Hashes found in a single document say nothing, and hashes found in more than
-``max_df`` documents are boilerplate (datelines, "Also Read", share buttons).
+Hashes found in a single document say nothing. A hash found in more than ``max_df``
+documents is boilerplate (datelines, "Also Read", share buttons) or a passage many
+outlets reprinted; pairing all its documents would cost the square of their number,
+so its documents are each paired with one representative, the first of them (under
+``groups``, with every reference document among them) instead of with each other.
 """
 
 from __future__ import annotations
@@ -33,6 +36,25 @@ def _pairs_in_groups(docs: I64, starts: I64, sizes: I64) -> I64:
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
+def _pairs_in_large_groups(
+    docs: I64, starts: I64, sizes: I64, labels: npt.NDArray[np.int64] | None
+) -> I64:
+    """Pair each member of a large group with its first member, or with its references."""
+    out: list[I64] = []
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        members = docs[start : start + size]
+        firsts = members[:1] if labels is None else members[labels[members] == 1]
+        codes = []
+        for first in firsts.tolist():
+            others = members[members != first]
+            low, high = np.minimum(others, first), np.maximum(others, first)
+            codes.append((low << 32) | high)
+        if codes:
+            # Two references in one group would otherwise count their pair twice.
+            out.append(np.unique(np.concatenate(codes)))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
 def find_candidates(
     fingerprints: Sequence[U64],
     *,
@@ -45,7 +67,8 @@ def find_candidates(
     Args:
         fingerprints: per document, its sampled shingle hashes (duplicates allowed).
         min_shared: distinct hashes a pair must share.
-        max_df: hashes in more documents than this are ignored.
+        max_df: hashes in more documents than this only pair their documents with one
+            representative (with the references, under ``groups``).
         groups: optional group label per document; when given, only pairs of documents
             with different labels are returned (``--against``: references vs the rest).
 
@@ -69,8 +92,15 @@ def find_candidates(
     boundaries = np.flatnonzero(np.diff(hashes)) + 1
     starts = np.concatenate(([0], boundaries)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [hashes.size]))).astype(np.int64)
+    labels = None if groups is None else np.asarray(groups, dtype=np.int64)
     keep = (sizes >= 2) & (sizes <= max_df)
-    codes = _pairs_in_groups(docs, starts[keep], sizes[keep])
+    large = sizes > max_df
+    codes = np.concatenate(
+        (
+            _pairs_in_groups(docs, starts[keep], sizes[keep]),
+            _pairs_in_large_groups(docs, starts[large], sizes[large], labels),
+        )
+    )
     if codes.size == 0:
         return []
     pair_codes, counts = np.unique(codes, return_counts=True)
@@ -78,8 +108,7 @@ def find_candidates(
     counts = counts[counts >= min_shared]
     left = pair_codes >> 32
     right = pair_codes & 0xFFFFFFFF
-    if groups is not None:
-        labels = np.asarray(groups)
+    if labels is not None:
         cross = labels[left] != labels[right]
         left, right, counts = left[cross], right[cross], counts[cross]
     return list(zip(left.tolist(), right.tolist(), counts.tolist(), strict=True))

@@ -152,15 +152,29 @@ def compare(
         report("fingerprinting", n, total)
 
     planned = _plan_pairs(documents, prepared, settings, pairs, against)
-    results: list[PairResult] = []
-    topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
+    aligned: list[tuple[int, int, list[WordPassage]]] = []
     for n, (i, j) in enumerate(planned, 1):
+        word_passages = align_words(prepared[i].hashes, prepared[j].hashes, settings)
+        report("aligning", n, len(planned))
+        if word_passages or pairs is not None:
+            aligned.append((i, j, word_passages))
+
+    topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
+    topic_values = topics.pairs([i for i, _, _ in aligned], [j for _, j, _ in aligned])
+    signatures: dict[int, U64] = {}
+
+    def resemblance(i: int, j: int) -> float:
+        for k in (i, j):
+            if k not in signatures:
+                signatures[k] = minhash(prepared[k].shingles)
+        if not (prepared[i].shingles.size and prepared[j].shingles.size):
+            return 0.0  # too short to have a single shingle
+        return estimate_jaccard(signatures[i], signatures[j])
+
+    results: list[PairResult] = []
+    for (i, j, word_passages), topic_value in zip(aligned, topic_values.tolist(), strict=True):
         a, b = documents[i], documents[j]
         pa, pb = prepared[i], prepared[j]
-        word_passages = align_words(pa.hashes, pb.hashes, settings)
-        report("aligning", n, len(planned))
-        if not word_passages and pairs is None:
-            continue
         a_shared = _covered(len(pa.tokens), [(p.a_start, p.a_end) for p in word_passages])
         b_shared = _covered(len(pb.tokens), [(p.b_start, p.b_end) for p in word_passages])
         results.append(
@@ -171,8 +185,8 @@ def compare(
                 b_shared_words=b_shared,
                 a_coverage=a_shared / max(1, len(pa.tokens)),
                 b_coverage=b_shared / max(1, len(pb.tokens)),
-                topic_similarity=topics.pair(i, j),
-                resemblance=estimate_jaccard(minhash(pa.shingles), minhash(pb.shingles)),
+                topic_similarity=topic_value,
+                resemblance=resemblance(i, j),
                 passages=tuple(_passage(wp, a, pa.tokens, b, pb.tokens) for wp in word_passages),
             )
         )

@@ -27,8 +27,14 @@ class TopicModel:
 
     def pair(self, i: int, j: int) -> float:
         """Return the cosine similarity of documents ``i`` and ``j``."""
-        value = self._rows[i].multiply(self._rows[j]).sum()
-        return float(min(1.0, max(0.0, value)))
+        return float(self.pairs([i], [j])[0])
+
+    def pairs(self, left: list[int], right: list[int]) -> npt.NDArray[np.float64]:
+        """Return the cosine similarity of each ``(left[k], right[k])``, in one pass."""
+        if not left:
+            return np.zeros(0, dtype=np.float64)
+        products = self._rows[left].multiply(self._rows[right]).sum(axis=1)
+        return np.clip(np.asarray(products, dtype=np.float64).ravel(), 0.0, 1.0)
 
     def matrix(self) -> npt.NDArray[np.float64]:
         """Return the dense ``n x n`` cosine matrix (only for corpora of modest size)."""

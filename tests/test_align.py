@@ -154,3 +154,50 @@ def test_repeated_passage_in_b_is_found_twice() -> None:
         (0, 40, 0, 40),
         (0, 40, 60, 100),
     ]
+
+
+def test_low_identity_chain_is_dropped() -> None:
+    # Runs of 3 matching words separated by 4 replaced words: a chain, but only 3/7 alike.
+    rng = np.random.default_rng(5)
+    a: list[int] = []
+    b: list[int] = []
+    for _ in range(6):
+        run = words(rng, 3)
+        a += run + words(rng, 4)
+        b += run + words(rng, 4)
+    assert align_words(arr(a), arr(b), DEFAULT) == []
+    loose = Settings(min_identity=0.3)
+    (found,) = align_words(arr(a), arr(b), loose)
+    assert found.matched == 18
+
+
+def test_same_text_aligned_once_even_when_repeated_in_both() -> None:
+    rng = np.random.default_rng(6)
+    passage = words(rng, 30)
+    a = passage + passage
+    found = align_words(arr(a), arr(a), DEFAULT)
+    spans = [(p.a_start, p.a_end, p.b_start, p.b_end) for p in found]
+    # The whole text aligns with itself; the cross alignments of the repeat remain,
+    # but no two reported passages align the same text on both sides.
+    assert (0, 60, 0, 60) in spans
+    for p in found:
+        for q in found:
+            if p is not q:
+                assert not (
+                    p.a_start < q.a_end
+                    and q.a_start < p.a_end
+                    and p.b_start < q.b_end
+                    and q.b_start < p.b_end
+                    and min(p.a_end, q.a_end) - max(p.a_start, q.a_start)
+                    > (p.a_end - p.a_start) / 2
+                )
+
+
+def test_passage_starts_and_ends_on_a_match() -> None:
+    rng = np.random.default_rng(7)
+    passage = words(rng, 40)
+    a = [1, 2, *passage, 3]
+    b = [1, 9, 9, *passage, 4]
+    (found,) = align_words(arr(a), arr(b), DEFAULT)
+    assert (found.a_start, found.a_end, found.b_start, found.b_end) == (2, 42, 3, 43)
+    assert found.edits == ()

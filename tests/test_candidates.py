@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import random
+from collections import Counter
 
 import numpy as np
 from hypothesis import given
@@ -15,36 +17,58 @@ def arr(*values: int) -> np.ndarray:
     return np.array(values, dtype=np.uint64)
 
 
-def brute(docs: list[list[int]], min_shared: int, max_df: int) -> list[tuple[int, int, int]]:
-    df: dict[int, int] = {}
-    for doc in docs:
+def brute(
+    docs: list[list[int]], min_shared: int, max_df: int, groups: list[int] | None = None
+) -> list[tuple[int, int, int]]:
+    """Count shared hashes pair by pair; a hash in more than max_df documents links its
+    documents only to its first document (or, with groups, to its references)."""
+    holders: dict[int, list[int]] = {}
+    for n, doc in enumerate(docs):
         for h in set(doc):
-            df[h] = df.get(h, 0) + 1
-    out = []
-    for i, j in itertools.combinations(range(len(docs)), 2):
-        shared = {h for h in set(docs[i]) & set(docs[j]) if df[h] <= max_df}
-        if len(shared) >= min_shared:
-            out.append((i, j, len(shared)))
-    return out
+            holders.setdefault(h, []).append(n)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in holders.values():
+        if len(members) <= max_df:
+            linked = set(itertools.combinations(members, 2))
+        elif groups is None:
+            linked = {(members[0], m) for m in members[1:]}
+        else:
+            linked = {
+                (min(r, m), max(r, m)) for r in members if groups[r] for m in members if m != r
+            }
+        shared.update(linked)
+    return sorted(
+        (i, j, count)
+        for (i, j), count in shared.items()
+        if count >= min_shared and (groups is None or groups[i] != groups[j])
+    )
 
 
 @given(
     st.lists(st.lists(st.integers(0, 30), max_size=25), max_size=12),
     st.integers(1, 4),
     st.integers(2, 6),
+    st.booleans(),
+    st.randoms(use_true_random=False),
 )
-def test_matches_brute_force(docs: list[list[int]], min_shared: int, max_df: int) -> None:
+def test_matches_brute_force(
+    docs: list[list[int]], min_shared: int, max_df: int, grouped: bool, rng: random.Random
+) -> None:
     fingerprints = [np.array(d, dtype=np.uint64) for d in docs]
-    assert find_candidates(fingerprints, min_shared=min_shared, max_df=max_df) == brute(
-        docs, min_shared, max_df
-    )
+    groups = [rng.randrange(2) for _ in docs] if grouped else None
+    got = find_candidates(fingerprints, min_shared=min_shared, max_df=max_df, groups=groups)
+    assert got == brute(docs, min_shared, max_df, groups)
 
 
-def test_boilerplate_hashes_are_ignored() -> None:
-    boiler = list(range(100, 110))
-    docs = [arr(*boiler, 1000 + i) for i in range(5)]
-    assert find_candidates(docs, min_shared=3, max_df=4) == []
-    assert find_candidates(docs, min_shared=3, max_df=5)[0] == (0, 1, 10)
+def test_frequent_hashes_link_to_one_representative() -> None:
+    # A passage reprinted by more than max_df documents is still found, through the
+    # first of them, at a cost linear in their number.
+    reprinted = list(range(100, 110))
+    docs = [arr(*reprinted, 1000 + i) for i in range(5)]
+    assert find_candidates(docs, min_shared=3, max_df=4) == [(0, n, 10) for n in range(1, 5)]
+    assert len(find_candidates(docs, min_shared=3, max_df=5)) == 10
+    with_refs = find_candidates(docs, min_shared=3, max_df=4, groups=[0, 0, 1, 0, 1])
+    assert [(i, j) for i, j, _ in with_refs] == [(0, 2), (0, 4), (1, 2), (1, 4), (2, 3), (3, 4)]
 
 
 def test_groups_keep_only_cross_pairs() -> None:

@@ -162,3 +162,47 @@ def test_planted_passages_in_real_text(pan13: Path) -> None:
             assert "also" not in got[-3:]
     others = [p for p in result.pairs if p.a.startswith("copy") and p.b.startswith("copy")]
     assert all(max(p.a_coverage, p.b_coverage) <= 0.10 for p in others)
+
+
+def test_pairs_rank_by_shared_words_then_ids() -> None:
+    rng = random.Random(11)
+    long_passage = make_text(rng, 60)
+    short_passage = make_text(rng, 25)
+    docs = [
+        Document("a", make_text(rng, 40) + " " + short_passage),
+        Document("b", short_passage + " " + make_text(rng, 40)),
+        Document("c", make_text(rng, 40) + " " + long_passage),
+        Document("d", long_passage + " " + make_text(rng, 40)),
+        Document("e", make_text(rng, 30) + " " + short_passage),
+    ]
+    result = reuse.compare(docs)
+    assert [(p.a, p.b, p.shared_words) for p in result.pairs] == [
+        ("c", "d", 60),
+        ("a", "b", 25),
+        ("a", "e", 25),
+        ("b", "e", 25),
+    ]
+
+
+def test_passage_reprinted_beyond_max_df_is_still_found() -> None:
+    rng = random.Random(12)
+    wire = make_text(rng, 80)
+    docs = [Document(f"d{n}", make_text(rng, 50) + " " + wire) for n in range(6)]
+    result = reuse.compare(docs, reuse.Settings(max_df=3))
+    # Each copy is paired with the first one holding the passage.
+    assert sorted((p.a, p.b) for p in result.pairs) == [("d0", f"d{n}") for n in range(1, 6)]
+    against = reuse.compare(docs, reuse.Settings(max_df=3), against={"d3"})
+    assert sorted((p.a, p.b) for p in against.pairs) == [("d3", f"d{n}") for n in (0, 1, 2, 4, 5)]
+
+
+def test_sampling_setting_is_applied() -> None:
+    docs = shared_corpus()
+    assert reuse.compare(docs, reuse.Settings(sample=2)).pairs
+    # With a one-in-a-million sample no shingle survives: no candidate, no pair.
+    assert reuse.compare(docs, reuse.Settings(sample=1_000_000)).pairs == ()
+    assert reuse.compare(docs, reuse.Settings(sample=2)).settings["sample"] == 2
+
+
+def test_resemblance_of_texts_too_short_to_shingle_is_zero() -> None:
+    result = reuse.compare([Document("x", "Short one."), Document("y", "x")], pairs=[("x", "y")])
+    assert result.pairs[0].resemblance == 0.0
