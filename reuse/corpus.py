@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,14 +20,19 @@ import charset_normalizer
 
 from reuse.errors import InputError
 from reuse.model import Document, Notice
-from reuse.records import Columns, RecordParser
+from reuse.records import RECORD_SUFFIXES, Columns, RecordParser
 
 __all__ = ["SUPPORTED", "Columns", "Loaded", "load", "load_pairs"]
 
-SUPPORTED = (".txt", ".text", ".md", ".json", ".jsonl", ".ndjson", ".csv", ".tsv")
 _STDIN = "-"
-
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+SUPPORTED = tuple(sorted(_TEXT_SUFFIXES | RECORD_SUFFIXES))
+# Western European text has far fewer accented letters than this share of all letters.
+_MAX_ACCENTED = 0.3
+# Symbols that do stand against letters in Western text ("25°C", "€3m", "Brand™").
+_WESTERN_SYMBOLS = frozenset("°€£¥$©®™§")
+_WESTERN_CODECS = frozenset({"cp1252", "latin_1", "iso8859_15"})
+_COMMENT = re.compile(r"\s+#.*$")
 _SAVE_AS = "save the article as .txt, .md, .json, .jsonl or .csv"
 # A longer first line is a paragraph, not a headline.
 _TITLE_MAX_CHARS = 150
@@ -33,10 +40,15 @@ _TITLE_MAX_CHARS = 150
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """The documents that were read, in input order, and what the reader should know."""
+    """The documents that were read, in input order, and what the reader should know.
+
+    ``origins[i]`` is the index, in the ``paths`` given to `load`, of the argument
+    document ``i`` was found under.
+    """
 
     documents: tuple[Document, ...]
     notices: tuple[Notice, ...]
+    origins: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +59,8 @@ class _Source:
     path: str
     file_id: str
     in_folder: bool
+    origin: int = 0
+    prefixed: bool = False
 
 
 def load(
@@ -64,8 +78,22 @@ def load(
         file order) and one notice per skipped or doubtful item.
     """
     reader = _Reader(columns, stdin)
-    sources = [source for arg in paths for source in _expand(arg, reader.notices)]
+    sources = []
+    real_seen: dict[str, str] = {}
+    for origin, arg in enumerate(paths):
+        for source in _expand(arg, reader.notices):
+            # One file reached through two arguments (a folder and a file inside it, or
+            # --against inside PATH) is read once, under the first.
+            real = source.path if source.path == _STDIN else os.path.realpath(source.path)
+            if real in real_seen:
+                first = real_seen[real]
+                note = "given twice" if first == source.path else f"is the same file as {first}"
+                reader.notices.append(Notice(source.path, f"{note}; read once", skipped=False))
+                continue
+            real_seen[real] = source.path
+            sources.append(replace(source, origin=origin))
     documents: list[Document] = []
+    origins: list[int] = []
     files_seen: dict[str, str] = {}
     ids_seen: dict[str, str] = {}
     for source in _disambiguate(sources):
@@ -77,8 +105,11 @@ def load(
         except InputError as error:
             reader.skip(error)
             continue
-        documents.extend(d for d, where in found if _is_new(d.id, where, ids_seen, reader.notices))
-    return Loaded(tuple(documents), tuple(reader.notices))
+        for document, where in found:
+            if _is_new(document.id, where, ids_seen, reader.notices):
+                documents.append(document)
+                origins.append(source.origin)
+    return Loaded(tuple(documents), tuple(reader.notices), tuple(origins))
 
 
 def load_pairs(
@@ -104,7 +135,9 @@ def load_pairs(
     base = os.path.dirname(pairs_file)
     files: dict[str, tuple[str, str]] = {}  # normalised path -> (id, path to read)
     lines: list[tuple[str, str, int]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
+        # "#" starts a comment at the start of a line or after white space.
+        line = _COMMENT.sub("", raw)
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         where = f"{pairs_file}:{number}"
@@ -113,9 +146,6 @@ def load_pairs(
             notices.append(Notice(where, "expected two paths separated by a tab or spaces; fix it"))
             continue
         keys = [os.path.normpath(os.path.join(base, written)) for written in fields]
-        if keys[0] == keys[1]:
-            notices.append(Notice(where, "pairs a file with itself; name two different files"))
-            continue
         for key, written in zip(keys, fields, strict=True):
             files.setdefault(key, (_slashes(written), os.path.join(base, written)))
         lines.append((keys[0], keys[1], number))
@@ -130,18 +160,16 @@ def load_pairs(
             dropped = f"{uses[key]} pair(s) using it dropped; fix it or its lines in {pairs_file}"
             notices.append(Notice(path, dropped))
 
-    pairs: dict[frozenset[str], tuple[str, str]] = {}  # either order repeats a pair
+    # Every listed pair is kept, repeats and reversals included: the report follows the file.
+    pairs: list[tuple[str, str]] = []
     used: dict[str, Document] = {}
-    for a, b, number in lines:
+    for a, b, _number in lines:
         if a not in documents or b not in documents:
             continue
-        if frozenset((a, b)) in pairs:
-            notices.append(Notice(f"{pairs_file}:{number}", "repeats an earlier pair; remove it"))
-            continue
-        pairs[frozenset((a, b))] = (documents[a].id, documents[b].id)
+        pairs.append((documents[a].id, documents[b].id))
         used.setdefault(a, documents[a])
         used.setdefault(b, documents[b])
-    return Loaded(tuple(used.values()), tuple(notices)), tuple(pairs.values())
+    return Loaded(tuple(used.values()), tuple(notices)), tuple(pairs)
 
 
 def _expand(arg: str, notices: list[Notice]) -> list[_Source]:
@@ -182,16 +210,24 @@ def _walk(folder: str, notices: list[Notice]) -> list[tuple[str, str]]:
 
 
 def _disambiguate(sources: list[_Source]) -> list[_Source]:
-    """Prefix with its argument every folder-relative id that two different arguments yield."""
-    args_by_id: dict[str, set[str]] = {}
-    for source in sources:
-        args_by_id.setdefault(source.file_id, set()).add(source.arg)
-    return [
-        replace(source, file_id=posixpath.join(source.arg, source.file_id))
-        if source.in_folder and len(args_by_id[source.file_id]) > 1
-        else source
-        for source in sources
-    ]
+    """Prefix with its argument every folder-relative id that two different arguments yield.
+
+    Prefixing can create a new clash (``a/x.txt`` from folder ``b``), so it repeats until
+    no folder-relative id is shared by two arguments.
+    """
+    while True:
+        args_by_id: dict[str, set[str]] = {}
+        for source in sources:
+            args_by_id.setdefault(source.file_id, set()).add(source.arg)
+        clashing = [
+            s.in_folder and not s.prefixed and len(args_by_id[s.file_id]) > 1 for s in sources
+        ]
+        if not any(clashing):
+            return sources
+        sources = [
+            replace(s, file_id=posixpath.join(s.arg, s.file_id), prefixed=True) if clash else s
+            for s, clash in zip(sources, clashing, strict=True)
+        ]
 
 
 class _Reader:
@@ -245,12 +281,61 @@ class _Reader:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
-        match = charset_normalizer.from_bytes(data).best()
+        hint = "if letters look wrong, save it as UTF-8"
+        western = _as_western(data)
+        if western is not None:
+            self.notices.append(Notice(source, f"not UTF-8; decoded as cp1252 ({hint})", False))
+            return western
+        matches = list(charset_normalizer.from_bytes(data))
+        # cp1252 was just ruled out; a detector's tie often still ranks it (or its
+        # Latin-1 cousins) first, ahead of the right cp1250 or cp1251.
+        others = [m for m in matches if m.encoding not in _WESTERN_CODECS]
+        match = next(iter(others or matches), None)
         if match is None:
             reason = "is not UTF-8 and its encoding cannot be detected; save it as UTF-8"
             raise InputError(source, reason)
-        self.notices.append(Notice(source, f"not UTF-8; decoded as {match.encoding}", False))
+        note = f"not UTF-8; decoded as {match.encoding} ({hint})"
+        self.notices.append(Notice(source, note, False))
         return str(match)
+
+
+def _as_western(data: bytes) -> str | None:
+    """Decode as Windows-1252 when the result reads like Western European text.
+
+    Charset detection is unreliable on article-sized samples (Spanish comes out as
+    hp_roman8, English with curly quotes as cp775), and cp1252 is by far the most common
+    legacy encoding of news pages. It is taken only when few letters are accented (not
+    Cyrillic or Greek read as Latin) and no symbol sits against a letter, as "¿adne"
+    does when Polish is misread.
+
+    >>> _as_western("El señor Muñoz".encode("cp1252")), _as_western("Привет".encode("cp1251"))
+    ('El señor Muñoz', None)
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = accented = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            accented += not char.isascii()
+    if not letters or accented > _MAX_ACCENTED * letters:
+        return None
+    for i, char in enumerate(text):
+        if char.isascii() or char.isalpha():
+            continue
+        category = unicodedata.category(char)
+        near_letter = (i > 0 and text[i - 1].isalpha()) or (
+            i + 1 < len(text) and text[i + 1].isalpha()
+        )
+        if category[0] == "C":
+            return None
+        if near_letter and category[0] in "SN" and char not in _WESTERN_SYMBOLS:
+            return None
+        if char in "¿¡" and i > 0 and text[i - 1].isalpha():
+            return None
+    return text
 
 
 def _read_bytes(path: str, stdin: BinaryIO | None = None) -> bytes:

@@ -62,7 +62,7 @@ class RecordParser:
         if suffix in _JSONL_SUFFIXES:
             records = self._jsonl_records(text, path)
         elif suffix == ".json":
-            records = _json_records(text, path)
+            records = self._json_records(text, path)
         else:
             records = self._csv_records(text, path, _DELIMITERS[suffix])
         return self._documents(records, path, file_id)
@@ -80,10 +80,32 @@ class RecordParser:
                 continue
             yield f"{path}:{number}", str(number), record
 
+    def _json_records(self, text: str, path: str) -> Iterator[_Record]:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            where = f"at line {error.lineno}, column {error.colno}"
+            raise InputError(path, f"is not valid JSON ({error.msg} {where}); fix it") from error
+        if isinstance(data, dict) and "reuse" in data and "pairs" in data:
+            # reuse's own JSON report (say, written into the folder being compared).
+            self.notices.append(Notice(path, "is a reuse report, not articles; ignored", False))
+            return
+        if isinstance(data, dict) and isinstance(data.get("documents"), list):
+            items: list[object] = data["documents"]
+        elif isinstance(data, dict):
+            items = [data]
+        elif isinstance(data, list):
+            items = data
+        else:
+            raise InputError(path, "holds neither a JSON object nor a list of objects; fix it")
+        for index, item in enumerate(items, start=1):
+            yield f"{path}#{index}", str(index), item
+
     def _csv_records(self, text: str, path: str, delimiter: str) -> Iterator[_Record]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         # newline="" keeps "\r\n" inside quoted fields as written.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # strict: an unclosed quote is an error, not the rest of the file in one field.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
             header = next(reader, [])
             if self.columns.text not in header:
@@ -165,21 +187,3 @@ class RecordParser:
         reason = f"its {name!r} field is not a string or a number; ignored it"
         self.notices.append(Notice(where, reason, skipped=False))
         return None
-
-
-def _json_records(text: str, path: str) -> Iterator[_Record]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        where = f"at line {error.lineno}, column {error.colno}"
-        raise InputError(path, f"is not valid JSON ({error.msg} {where}); fix it") from error
-    if isinstance(data, dict) and isinstance(data.get("documents"), list):
-        items: list[object] = data["documents"]
-    elif isinstance(data, dict):
-        items = [data]
-    elif isinstance(data, list):
-        items = data
-    else:
-        raise InputError(path, "holds neither a JSON object nor a list of objects; fix it")
-    for index, item in enumerate(items, start=1):
-        yield f"{path}#{index}", str(index), item

@@ -48,8 +48,19 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- text files ---------------------------------------------------------------------------
 
 
-def test_supported_extensions() -> None:
-    assert SUPPORTED == (".txt", ".text", ".md", ".json", ".jsonl", ".ndjson", ".csv", ".tsv")
+def test_every_supported_extension_loads(in_tmp: Path) -> None:
+    contents = {
+        ".json": '{"text": "Alpha"}',
+        ".jsonl": '{"text": "Alpha"}\n',
+        ".ndjson": '{"text": "Alpha"}\n',
+        ".csv": "text\nAlpha\n",
+        ".tsv": "text\nAlpha\n",
+    }
+    for suffix in SUPPORTED:
+        write(in_tmp / f"f{suffix}", contents.get(suffix, "Alpha"))
+    loaded = load(["."])
+    assert loaded.notices == ()
+    assert [d.text for d in loaded.documents] == ["Alpha"] * len(SUPPORTED)
 
 
 def test_text_file_document_fields(in_tmp: Path) -> None:
@@ -65,6 +76,7 @@ def test_text_file_document_fields(in_tmp: Path) -> None:
             ),
         ),
         notices=(),
+        origins=(0,),
     )
 
 
@@ -98,7 +110,13 @@ def test_cp1252_decoded_with_non_skipping_notice(in_tmp: Path) -> None:
     write(in_tmp / "old.txt", FRENCH.encode("cp1252"))
     loaded = load(["old.txt"])
     assert loaded.documents[0].text == FRENCH
-    assert loaded.notices == (Notice("old.txt", "not UTF-8; decoded as cp1252", skipped=False),)
+    assert loaded.notices == (
+        Notice(
+            "old.txt",
+            "not UTF-8; decoded as cp1252 (if letters look wrong, save it as UTF-8)",
+            skipped=False,
+        ),
+    )
 
 
 def test_undetectable_encoding_skipped(in_tmp: Path) -> None:
@@ -124,7 +142,7 @@ def test_empty_file_skipped(in_tmp: Path) -> None:
 def test_stdin_is_one_text_document() -> None:
     loaded = load(["-"], stdin=io.BytesIO(b"Wire story\r\nBody"))
     assert loaded == Loaded(
-        (Document(id="-", text="Wire story\r\nBody", path="-", title="Wire story"),), ()
+        (Document(id="-", text="Wire story\r\nBody", path="-", title="Wire story"),), (), (0,)
     )
 
 
@@ -168,8 +186,9 @@ def test_documents_follow_argument_order(in_tmp: Path) -> None:
 
 def test_single_file_id_is_argument_as_given(in_tmp: Path) -> None:
     write(in_tmp / "deep/er/x.txt", "X")
-    loaded = load(["deep/er/x.txt", str(in_tmp / "deep/er/x.txt")])
-    assert ids(loaded) == ["deep/er/x.txt", f"{in_tmp}/deep/er/x.txt"]
+    write(in_tmp / "y.txt", "Y")
+    loaded = load(["deep/er/x.txt", str(in_tmp / "y.txt")])
+    assert ids(loaded) == ["deep/er/x.txt", f"{in_tmp}/y.txt"]
 
 
 def test_same_id_from_two_arguments_is_prefixed(in_tmp: Path) -> None:
@@ -191,9 +210,15 @@ def test_folder_id_colliding_with_file_argument_prefixes_the_folder_one(in_tmp: 
 
 def test_same_argument_twice_keeps_first(in_tmp: Path) -> None:
     write(in_tmp / "x.txt", "X")
-    loaded = load(["x.txt", "x.txt"])
-    assert ids(loaded) == ["x.txt"]
-    assert loaded.notices == (Notice("x.txt", "duplicate id x.txt (first seen in x.txt); skipped"),)
+    write(in_tmp / "d/y.txt", "Y")
+    loaded = load(["x.txt", "x.txt", "d", "./d/y.txt", "./x.txt"])
+    assert ids(loaded) == ["x.txt", "y.txt"]
+    assert loaded.origins == (0, 2)
+    assert loaded.notices == (
+        Notice("x.txt", "given twice; read once", skipped=False),
+        Notice("./d/y.txt", f"is the same file as {os.path.join('d', 'y.txt')}; read once", False),
+        Notice("./x.txt", "is the same file as x.txt; read once", skipped=False),
+    )
 
 
 def test_duplicate_record_id_skipped_keeping_first(in_tmp: Path) -> None:
@@ -231,9 +256,8 @@ def test_file_without_extension_and_broken_link(in_tmp: Path) -> None:
     assert loaded.documents == ()
     assert messages(loaded) == [
         f"{os.path.join('d', 'link.txt')}: is a broken link or not a regular file; skipped",
+        "d/README: given twice; read once",
         f"{os.path.join('d', 'README')}: a file without an extension is not a supported input; "
-        "save the article as .txt, .md, .json, .jsonl or .csv",
-        "d/README: a file without an extension is not a supported input; "
         "save the article as .txt, .md, .json, .jsonl or .csv",
     ]
 
@@ -241,7 +265,7 @@ def test_file_without_extension_and_broken_link(in_tmp: Path) -> None:
 def test_stdin_named_twice_is_read_once() -> None:
     loaded = load(["-", "-"], stdin=io.BytesIO(b"Once"))
     assert ids(loaded) == ["-"]
-    assert messages(loaded) == ["-: duplicate id - (first seen in -); skipped"]
+    assert messages(loaded) == ["-: given twice; read once"]
 
 
 def test_permission_error_skips_only_that_file(
@@ -349,7 +373,7 @@ def test_json_single_object(in_tmp: Path) -> None:
     write(in_tmp / "one.json", json.dumps({"text": "Alpha", "title": "Headline"}))
     loaded = load(["one.json"])
     assert loaded == Loaded(
-        (Document(id="one.json#1", text="Alpha", path="one.json", title="Headline"),), ()
+        (Document(id="one.json#1", text="Alpha", path="one.json", title="Headline"),), (), (0,)
     )
 
 
@@ -458,7 +482,13 @@ def test_csv_cp1252_decoded_with_notice(in_tmp: Path) -> None:
     write(in_tmp / "old.csv", f'text\n"{FRENCH}"\n'.encode("cp1252"))
     loaded = load(["old.csv"])
     assert [d.text for d in loaded.documents] == [FRENCH]
-    assert loaded.notices == (Notice("old.csv", "not UTF-8; decoded as cp1252", skipped=False),)
+    assert loaded.notices == (
+        Notice(
+            "old.csv",
+            "not UTF-8; decoded as cp1252 (if letters look wrong, save it as UTF-8)",
+            skipped=False,
+        ),
+    )
 
 
 def test_records_from_folder_use_relative_file_id(in_tmp: Path) -> None:
@@ -530,14 +560,16 @@ def test_load_pairs_file_with_many_documents_dropped(in_tmp: Path) -> None:
 def test_load_pairs_malformed_self_and_repeated_lines(in_tmp: Path) -> None:
     write(in_tmp / "a.txt", "A")
     write(in_tmp / "b.txt", "B")
-    write(in_tmp / "pairs.tsv", "a.txt\nx y z\na.txt ./a.txt\na.txt b.txt\nb.txt a.txt\n")
+    write(
+        in_tmp / "pairs.tsv",
+        "a.txt\nx y z\na.txt ./a.txt\na.txt b.txt  # the wire pair\nb.txt a.txt\na.txt b.txt\n",
+    )
     loaded, pairs = load_pairs("pairs.tsv")
-    assert pairs == (("a.txt", "b.txt"),)
+    # Every well-formed line is a pair, in file order: repeats and reversals included.
+    assert pairs == (("a.txt", "a.txt"), ("a.txt", "b.txt"), ("b.txt", "a.txt"), ("a.txt", "b.txt"))
     assert messages(loaded) == [
         "pairs.tsv:1: expected two paths separated by a tab or spaces; fix it",
         "pairs.tsv:2: expected two paths separated by a tab or spaces; fix it",
-        "pairs.tsv:3: pairs a file with itself; name two different files",
-        "pairs.tsv:5: repeats an earlier pair; remove it",
     ]
 
 
@@ -563,3 +595,81 @@ def test_utf8_text_round_trips_exactly(text: str) -> None:
         loaded = load([str(path)])
     assert loaded.notices == ()
     assert loaded.documents[0].text == text
+
+
+# --- encodings, reports, clashes ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El señor Muñoz dijo que la reunión terminó sin acuerdo.",
+        "The council said “the bridge will close” – repairs cost €3m at 25°C.",
+        "Die Bürgermeisterin äußerte sich zur Schließung der Brücke.",
+    ],
+)
+def test_western_legacy_text_is_read_as_cp1252(in_tmp: Path, text: str) -> None:
+    write(in_tmp / "old.txt", text.encode("cp1252"))
+    loaded = load(["old.txt"])
+    assert loaded.documents[0].text == text
+    assert "decoded as cp1252" in loaded.notices[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (
+            "Minister powiedział, że rząd nie zgodzi się na żadne ustępstwa w sprawie łączności.",
+            "cp1250",
+        ),
+        ("Президент заявил, что переговоры продолжатся на следующей неделе в столице.", "cp1251"),
+    ],
+)
+def test_other_legacy_text_is_not_forced_into_cp1252(
+    in_tmp: Path, text: str, encoding: str
+) -> None:
+    write(in_tmp / "old.txt", text.encode(encoding))
+    loaded = load(["old.txt"])
+    assert "decoded as cp1252" not in loaded.notices[0].message
+    assert not loaded.notices[0].skipped
+
+
+def test_reuse_report_in_the_folder_is_ignored(in_tmp: Path) -> None:
+    write(in_tmp / "d/a.txt", "Alpha")
+    write(
+        in_tmp / "d/result.json", json.dumps({"reuse": {}, "documents": [{"id": "x"}], "pairs": []})
+    )
+    loaded = load(["d"])
+    assert ids(loaded) == ["a.txt"]
+    assert loaded.notices == (
+        Notice(os.path.join("d", "result.json"), "is a reuse report, not articles; ignored", False),
+    )
+
+
+def test_unclosed_csv_quote_is_reported_not_swallowed(in_tmp: Path) -> None:
+    write(in_tmp / "q.csv", 'id,text\n1,"Alpha\n2,Beta\n')
+    loaded = load(["q.csv"])
+    assert ids(loaded) == []
+    assert len(loaded.notices) == 1 and "is not valid CSV" in loaded.notices[0].message
+
+
+def test_prefixing_that_creates_a_new_clash_prefixes_again(in_tmp: Path) -> None:
+    write(in_tmp / "a/x.txt", "A")
+    write(in_tmp / "b/x.txt", "B")
+    write(in_tmp / "b/a/x.txt", "BA")
+    loaded = load(["a", "b"])
+    assert loaded.notices == ()
+    assert sorted(ids(loaded)) == ["a/x.txt", "b/a/x.txt", "b/x.txt"]
+    assert {d.id: d.text for d in loaded.documents} == {
+        "a/x.txt": "A",
+        "b/a/x.txt": "BA",
+        "b/x.txt": "B",
+    }
+
+
+def test_origins_name_the_argument_of_each_document(in_tmp: Path) -> None:
+    write(in_tmp / "ref/w.txt", "W")
+    write(in_tmp / "new/n.txt", "N")
+    write(in_tmp / "new/ref/w.txt", "W2")
+    loaded = load(["new/ref", "new"])
+    assert list(zip(ids(loaded), loaded.origins, strict=True)) == [("w.txt", 0), ("n.txt", 1)]
