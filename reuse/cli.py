@@ -7,12 +7,14 @@ readable to compare; 1 an unexpected failure (a bug, shown with its traceback).
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -98,15 +100,26 @@ def _progress() -> Iterator[Progress]:
 
 @contextmanager
 def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
+    """Yield a UTF-8 text stream to ``path`` or stdout, whatever the locale says."""
+    where = str(path) if path is not None else "standard output"
     try:
-        handle = path.open("w", encoding="utf-8", newline="")
+        if path is None:
+            sys.stdout.flush()
+            handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        else:
+            handle = path.open("w", encoding="utf-8", newline="")
+        try:
+            yield handle
+            handle.flush()
+        finally:
+            if path is None:
+                handle.detach()
+            else:
+                handle.close()
+    except BrokenPipeError:
+        _reader_went_away()
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write output: {exc.strerror}") from exc
-    with handle:
-        yield handle
+        raise OutputError(f"{where}: cannot write output: {exc.strerror or exc}") from exc
 
 
 def _version(value: bool) -> None:
@@ -122,17 +135,6 @@ def _main(
     ] = False,
 ) -> None:
     """Find where news articles reuse each other's text, and how similar their topics are."""
-
-
-def _columns(text: str, id_: str, title: str, date: str, outlet: str, url: str) -> Columns:
-    return Columns(text=text, id=id_, title=title, date=date, outlet=outlet, url=url)
-
-
-def _is_under(path: str | None, roots: list[Path]) -> bool:
-    if path is None or path == "-":
-        return False
-    resolved = Path(path).resolve()
-    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
 
 
 ColumnOption = Annotated[str, typer.Option(help="CSV/JSON field for this value.")]
@@ -190,9 +192,12 @@ def compare(
     url_col: ColumnOption = "url",
 ) -> None:
     """Find passages shared between articles, and their topic similarity."""
-    columns = _columns(text_col, id_col, title_col, date_col, outlet_col, url_col)
     paths = paths or []
+    against = against or []
     try:
+        columns = Columns(
+            text=text_col, id=id_col, title=title_col, date=date_col, outlet=outlet_col, url=url_col
+        )
         settings = Settings(min_words=min_words)
         listed: tuple[tuple[str, str], ...] | None = None
         references: set[str] | None = None
@@ -203,13 +208,17 @@ def compare(
         else:
             if not paths:
                 raise _fail("give at least one PATH to compare (or --pairs FILE)")
-            stdin = sys.stdin.buffer if "-" in paths else None
-            loaded = load([*paths, *(against or [])], columns=columns, stdin=stdin)
+            stdin = sys.stdin.buffer if "-" in [*paths, *against] else None
+            # References first: a file reached through both is a reference, read once.
+            loaded = load([*against, *paths], columns=columns, stdin=stdin)
             if against:
-                roots = [Path(p).resolve() for p in against]
-                references = {d.id for d in loaded.documents if _is_under(d.path, roots)}
+                references = {
+                    d.id
+                    for d, origin in zip(loaded.documents, loaded.origins, strict=True)
+                    if origin < len(against)
+                }
         _report_notices(loaded.notices)
-        _check_enough(loaded, listed, references)
+        _check_enough(loaded, listed, references, pairs or paths)
         with _progress() as bar:
             tasks: dict[str, TaskID] = {}
 
@@ -245,13 +254,15 @@ def _check_enough(
     loaded: Loaded,
     listed: tuple[tuple[str, str], ...] | None,
     references: set[str] | None,
+    given: Path | list[str],
 ) -> None:
+    if listed is not None and not listed:
+        raise _fail(f"{given}: no pair of readable files listed; nothing to compare")
     n = len(loaded.documents)
     if n == 0:
-        raise _fail("nothing readable to compare")
+        names = " ".join(given) if isinstance(given, list) else str(given)
+        raise _fail(f"nothing readable to compare in {names}")
     if listed is not None:
-        if not listed:
-            raise _fail("no pair in the pairs file could be compared")
         return
     if references is not None:
         if not references:
@@ -273,22 +284,42 @@ def extract(
     id_col: ColumnOption = "id",
 ) -> None:
     """Print a document's text exactly as reuse reads it: offsets index into it."""
-    columns = Columns(text=text_col, id=id_col)
-    loaded = load([path], columns=columns, stdin=sys.stdin.buffer if path == "-" else None)
-    _report_notices(loaded.notices)
-    documents = loaded.documents
-    if id_ is not None:
-        documents = tuple(d for d in documents if d.id == id_)
+    try:
+        columns = Columns(text=text_col, id=id_col)
+        loaded = load([path], columns=columns, stdin=sys.stdin.buffer if path == "-" else None)
+        _report_notices(loaded.notices)
+        documents = loaded.documents
+        if id_ is not None:
+            documents = tuple(d for d in documents if d.id == id_)
+            if not documents:
+                raise _fail(f"{path}: no document with id {id_!r}")
         if not documents:
-            raise _fail(f"{path}: no document with id {id_!r}")
-    if not documents:
-        raise _fail(f"{path}: nothing readable")
-    if len(documents) > 1:
-        ids = ", ".join(d.id for d in documents[:5])
-        raise _fail(f"{path} holds {len(documents)} documents ({ids}, ...); choose one with --id")
-    _stderr().print(f"sha256 {documents[0].sha256}", markup=False)
-    sys.stdout.write(documents[0].text)
-    sys.stdout.flush()
+            raise _fail(f"{path}: nothing readable")
+        if len(documents) > 1:
+            ids = ", ".join(d.id for d in documents[:5])
+            raise _fail(
+                f"{path} holds {len(documents)} documents ({ids}, ...); choose one with --id"
+            )
+        _stderr().print(f"sha256 {documents[0].sha256}", markup=False)
+        # The exact UTF-8 bytes the sha256 is of, whatever the terminal's encoding.
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(documents[0].text.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            _reader_went_away()
+    except ReuseError as exc:
+        raise _fail(str(exc)) from None
+    if any(n.skipped for n in loaded.notices):
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _reader_went_away() -> NoReturn:
+    """End quietly: the reader stopped early (``reuse ... | head``), not an error of ours."""
+    # Point stdout at nothing so the interpreter's final flush cannot fail again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(EXIT_OK)
 
 
 def main() -> None:

@@ -260,3 +260,129 @@ def test_same_bytes_across_processes_and_hash_seeds() -> None:
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert b'"pairs"' in outputs[0]
+
+
+def test_unexpected_failure_exits_1_with_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("reuse.cli.run_compare", broken)
+    result = run("compare", str(SEEDS))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_empty_column_name_is_a_usage_error() -> None:
+    result = run("compare", str(SEEDS), "--text-col", "")
+    assert result.exit_code == 2
+    assert "text column name cannot be empty" in result.stderr
+
+
+def test_unwritable_output_is_named(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "out.json"
+    result = run("compare", str(SEEDS), "--format", "json", "-o", str(target))
+    assert result.exit_code == 2
+    assert str(target) in result.stderr and "cannot write output" in result.stderr
+
+
+def test_markup_in_titles_is_shown_as_text(tmp_path: Path) -> None:
+    for name in (WIRE_A, WIRE_B):
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text("[bold]Wire[/] story [/]\n" + text, encoding="utf-8")
+    result = run("compare", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert "[bold]Wire[/] story [/]" in result.stdout
+
+
+def test_against_folder_nested_inside_path(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "all")
+    (tmp_path / "all" / "ref").mkdir()
+    shutil.move(tmp_path / "all" / WIRE_B, tmp_path / "all" / "ref" / WIRE_B)
+    result = run(
+        "compare",
+        str(tmp_path / "all"),
+        "--against",
+        str(tmp_path / "all" / "ref"),
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    pairs = json.loads(result.stdout)["pairs"]
+    assert [(p["a"], p["b"]) for p in pairs] == [(WIRE_B, WIRE_A)]
+
+
+def test_against_reads_stdin() -> None:
+    text = (SEEDS / WIRE_B).read_text(encoding="utf-8")
+    result = run("compare", str(SEEDS / WIRE_A), "--against", "-", "-f", "json", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert [(p["a"], p["b"]) for p in json.loads(result.stdout)["pairs"]] == [
+        ("-", str(SEEDS / WIRE_A))
+    ]
+
+
+def test_empty_pairs_file_says_so(tmp_path: Path) -> None:
+    listing = tmp_path / "pairs.txt"
+    listing.write_text("# nothing yet\n")
+    result = run("compare", "--pairs", str(listing))
+    assert result.exit_code == 2
+    assert "no pair of readable files listed" in result.stderr
+
+
+def test_csv_lists_pairs_without_passages_under_pairs(tmp_path: Path) -> None:
+    listing = tmp_path / "pairs.txt"
+    listing.write_text(f"{SEEDS / '000_29bdf07f8de61b52.txt'}\t{SEEDS / WIRE_A}\n")
+    result = run("compare", "--pairs", str(listing), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["passage"], r["a_start"]) for r in rows] == [("0", "")]
+
+
+def test_extract_exit_3_when_something_was_skipped(tmp_path: Path) -> None:
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"id": "x", "text": "one"}\n{"id": "y"}\n')
+    result = run("extract", str(records))
+    assert result.exit_code == 3
+    assert result.stdout == "one"
+    assert "r.jsonl:2" in result.stderr
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "reuse", *args],
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_output_is_utf8_whatever_the_locale() -> None:
+    done = _cli("compare", str(SEEDS), "--format", "csv", env={"PYTHONIOENCODING": "latin-1"})
+    assert done.returncode == 0, done.stderr
+    assert "’".encode() in done.stdout
+    extracted = _cli("extract", str(SEEDS / WIRE_A), env={"PYTHONIOENCODING": "latin-1"})
+    assert extracted.stdout == (SEEDS / WIRE_A).read_bytes()
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    # Enough output to fill the pipe, so the writer meets the closed end.
+    text = (SEEDS / WIRE_A).read_text(encoding="utf-8")
+    for n in range(30):
+        (tmp_path / f"copy{n:02d}.txt").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        f"{sys.executable} -m reuse compare {tmp_path} --format json | head -c 10; "
+        "exit ${PIPESTATUS[0]}",
+        shell=True,
+        capture_output=True,
+        check=False,
+        executable="/bin/bash",
+    )
+    assert done.stdout == b'{\n  "reuse'
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_no_color_keeps_text_markers_and_drops_colour() -> None:
+    done = _cli("compare", str(SEEDS), env={"NO_COLOR": "1", "FORCE_COLOR": "1"})
+    assert done.returncode == 0
+    out = done.stdout.decode()
+    assert "{+illegally+}" in out
+    assert "\x1b[" in out  # styles (strike, underline) are kept ...
+    assert "\x1b[31" not in out and "\x1b[32" not in out and "38;5" not in out  # ... colours not

@@ -7,6 +7,7 @@ import io
 import json
 import random
 
+import pytest
 from rich.console import Console
 
 import reuse
@@ -79,6 +80,18 @@ def test_terminal_marks_edits_by_text_without_colour() -> None:
     text = plain(result())
     assert "[-three-]" in text and "{+four+}" in text
     assert "Pairs sharing passages" in text
+
+
+def test_terminal_lists_articles_with_titles() -> None:
+    docs = [Document("one", corpus()[0].text, title="Bridge closes"), corpus()[1]]
+    text = plain(reuse.compare(docs))
+    assert "Articles" in text and "Bridge closes" in text
+
+
+def test_terminal_caps_the_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("reuse.render.terminal.RANKED_MAX", 0)
+    text = plain(result(), max_pairs=0)
+    assert "1 more pairs share passages" in text
 
 
 def test_terminal_says_when_nothing_is_shared() -> None:

@@ -42,6 +42,11 @@ CSV_COLUMNS = (
 )
 
 
+# Stands in for the matrix while the rest is indented; json.dumps escapes NUL inside any
+# real string, so no article text or id can look like it.
+_MATRIX = "\u0000matrix\u0000"
+
+
 def _r(value: float) -> float:
     return round(value, 4)
 
@@ -111,8 +116,19 @@ def result_dict(result: Result) -> dict[str, Any]:
 
 
 def write_json(result: Result, out: TextIO) -> None:
-    """Write the result as one indented JSON document."""
-    json.dump(result_dict(result), out, ensure_ascii=False, indent=2)
+    """Write the result as one indented JSON document; each matrix row on one line."""
+    data = result_dict(result)
+    topic = data["topic_similarity"]
+    rows = ""
+    if topic is not None:
+        # One number per line would make the matrix most of the file at a few
+        # thousand documents; one row per line keeps it readable and compact.
+        rows = ",\n".join("      " + json.dumps(row) for row in topic["matrix"])
+        topic["matrix"] = _MATRIX
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if topic is not None:
+        text = text.replace(json.dumps(_MATRIX), f"[\n{rows}\n    ]" if rows else "[]", 1)
+    out.write(text)
     out.write("\n")
 
 
@@ -129,6 +145,27 @@ def write_csv(result: Result, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for pair in result.pairs:
+        if not pair.passages:
+            # Only under --pairs: a listed pair sharing nothing still gets its row.
+            writer.writerow(
+                [
+                    pair.a,
+                    pair.b,
+                    0,
+                    "",
+                    "",
+                    "",
+                    "",
+                    0,
+                    0,
+                    0.0,
+                    0.0,
+                    0.0,
+                    _r(pair.topic_similarity),
+                    "",
+                    "",
+                ]
+            )
         for number, p in enumerate(pair.passages, 1):
             writer.writerow(
                 [

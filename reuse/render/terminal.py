@@ -25,6 +25,7 @@ A_ONLY = "strike bold red"
 B_ONLY = "underline bold green"
 TOPIC_MATRIX_MAX = 15
 ARTICLES_MAX = 50
+RANKED_MAX = 50
 
 
 def _pct(value: float) -> str:
@@ -67,8 +68,8 @@ def _passage_view(number: int, passage: Passage, a: Document, b: Document) -> Ta
         f"{'' if len(passage.edits) == 1 else 's'}"
     )
     table = Table(title=title, title_justify="left", box=box.SIMPLE, expand=True)
-    table.add_column("A: " + a.id, ratio=1)
-    table.add_column("B: " + b.id, ratio=1)
+    table.add_column(Text("A: " + a.id), ratio=1)
+    table.add_column(Text("B: " + b.id), ratio=1)
     table.add_row(
         _side(a, passage.a.start, passage.a.end, a_marks, A_ONLY, "[-", "-]"),
         _side(b, passage.b.start, passage.b.end, b_marks, B_ONLY, "{+", "+}"),
@@ -88,7 +89,8 @@ def _pair_view(rank: int, pair: PairResult, docs: dict[str, Document]) -> Panel:
         parts.append(Text("No shared passage."))
     for number, passage in enumerate(pair.passages, 1):
         parts.append(_passage_view(number, passage, a, b))
-    return Panel(Group(*parts), title=f"Pair {rank}: A = {a.id}  B = {b.id}", title_align="left")
+    title = Text(f"Pair {rank}: A = {a.id}  B = {b.id}")
+    return Panel(Group(*parts), title=title, title_align="left")
 
 
 def _pairs_table(result: Result) -> Table:
@@ -104,11 +106,11 @@ def _pairs_table(result: Result) -> Table:
         ("topic", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for rank, pair in enumerate(result.pairs, 1):
+    for rank, pair in enumerate(result.pairs[:RANKED_MAX], 1):
         table.add_row(
             str(rank),
-            pair.a,
-            pair.b,
+            Text(pair.a),
+            Text(pair.b),
             str(pair.shared_words),
             _pct(pair.a_coverage),
             _pct(pair.b_coverage),
@@ -124,7 +126,7 @@ def _articles_table(result: Result) -> Table:
     table.add_column("title", overflow="fold")
     table.add_column("words", justify="right")
     for doc, words in zip(result.documents, result.words, strict=True):
-        table.add_row(doc.id, doc.title or "", str(words))
+        table.add_row(Text(doc.id), Text(doc.title or ""), str(words))
     return table
 
 
@@ -145,7 +147,7 @@ def _topic_table(result: Result) -> Table | Text:
         table.add_column(str(n), justify="right")
     for n, (doc_id, row) in enumerate(zip(ids, result.topic.matrix, strict=True), 1):
         table.add_row(
-            str(n), doc_id, *("-" if i == n - 1 else f"{v:.2f}" for i, v in enumerate(row))
+            str(n), Text(doc_id), *("-" if i == n - 1 else f"{v:.2f}" for i, v in enumerate(row))
         )
     return table
 
@@ -158,6 +160,11 @@ def render_result(result: Result, console: Console, *, max_pairs: int = 10) -> N
         console.print(_articles_table(result))
     if result.pairs:
         console.print(_pairs_table(result))
+        if len(result.pairs) > RANKED_MAX:
+            console.print(
+                f"{len(result.pairs) - RANKED_MAX} more pairs share passages; "
+                "use --format json, jsonl or csv for all of them."
+            )
     else:
         console.print(
             f"No shared passages of {result.settings.get('min_words')} words or more "
