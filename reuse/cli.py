@@ -73,6 +73,14 @@ def _report_notices(notices: tuple[Notice, ...]) -> None:
         err.print(f"reuse: {word}: {notice}", markup=False, soft_wrap=True)
 
 
+class _DataConsole(Console):
+    """A console for the table view: a closed pipe ends the run like any other format."""
+
+    def on_broken_pipe(self) -> None:
+        # rich exits with status 1 here; let _output end quietly instead.
+        raise BrokenPipeError
+
+
 class _Rate(ProgressColumn):
     """Items per second, once there is a rate to show."""
 
@@ -243,7 +251,7 @@ def compare(
             elif format_ is Format.csv:
                 write_csv(result, out)
             else:
-                render_result(result, Console(file=out, highlight=False), max_pairs=show)
+                render_result(result, _DataConsole(file=out, highlight=False), max_pairs=show)
     except ReuseError as exc:
         raise _fail(str(exc)) from None
     if any(n.skipped for n in loaded.notices):

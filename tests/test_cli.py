@@ -362,20 +362,21 @@ def test_output_is_utf8_whatever_the_locale() -> None:
     assert extracted.stdout == (SEEDS / WIRE_A).read_bytes()
 
 
-def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_closed_pipe_is_not_an_error(tmp_path: Path, fmt: str) -> None:
     # Enough output to fill the pipe, so the writer meets the closed end.
     text = (SEEDS / WIRE_A).read_text(encoding="utf-8")
     for n in range(30):
         (tmp_path / f"copy{n:02d}.txt").write_text(text, encoding="utf-8")
     done = subprocess.run(
-        f"{sys.executable} -m reuse compare {tmp_path} --format json | head -c 10; "
+        f"{sys.executable} -m reuse compare {tmp_path} --format {fmt} | head -c 10; "
         "exit ${PIPESTATUS[0]}",
         shell=True,
         capture_output=True,
         check=False,
         executable="/bin/bash",
     )
-    assert done.stdout == b'{\n  "reuse'
+    assert len(done.stdout) == 10
     assert (done.returncode, done.stderr) == (0, b"")
 
 
