@@ -36,6 +36,7 @@ from reuse.errors import OutputError, ReuseError
 from reuse.model import Notice
 from reuse.pipeline import compare as run_compare
 from reuse.render.data import write_csv, write_json, write_jsonl
+from reuse.render.html import DEFAULT_PAIR_VIEWS, render_html
 from reuse.render.terminal import render_result
 from reuse.settings import Settings
 
@@ -192,6 +193,19 @@ def compare(
     show: Annotated[
         int, typer.Option(min=0, help="Pairs shown with their passages in the table view.")
     ] = 10,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the comparison as one self-contained HTML report to this file.",
+        ),
+    ] = None,
+    html_pairs: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Pairs given a side-by-side view in the HTML report (all are ranked)."
+        ),
+    ] = DEFAULT_PAIR_VIEWS,
     text_col: ColumnOption = "text",
     id_col: ColumnOption = "id",
     title_col: ColumnOption = "title",
@@ -252,6 +266,10 @@ def compare(
                 write_csv(result, out)
             else:
                 render_result(result, _DataConsole(file=out, highlight=False), max_pairs=show)
+        if html is not None:
+            with _output(html) as out:
+                out.write(render_html(result, pair_views=html_pairs))
+            _stderr().print(f"reuse: wrote {html}", markup=False, soft_wrap=True)
     except ReuseError as exc:
         raise _fail(str(exc)) from None
     if any(n.skipped for n in loaded.notices):
