@@ -28,12 +28,13 @@ def report_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return path.as_uri()
 
 
-def click_text(page: Any, selector: str) -> None:
-    """Click on the passage's own words (the end of its first line), as a reader would."""
-    page.locator(selector).scroll_into_view_if_needed()
+def click_text(page: Any, badge: str) -> None:
+    """Click on the words of the passage whose badge is ``badge`` (the end of its first
+    line), as a reader would."""
+    page.locator(badge).scroll_into_view_if_needed()
     rect = page.evaluate(
-        f"(() => {{ const r = document.querySelector('{selector}').getClientRects()[0];"
-        " return {x: r.right - 6, y: r.top + r.height / 2}; })()"
+        f"(() => {{ const m = document.querySelector('{badge}').closest('mark');"
+        " const r = m.getClientRects()[0]; return {x: r.right - 6, y: r.top + r.height / 2}; })()"
     )
     page.mouse.click(rect["x"], rect["y"])
 
@@ -91,8 +92,25 @@ def test_clicking_a_passage_focuses_its_twin(watched: Watched, report_url: str) 
     assert watched.active_id() == "p1-b-2"
     click_text(page, "#p1-b-3")
     assert watched.active_id() == "p1-a-3"
-    page.locator("#p1-a-1 a.num").click()
+    page.locator("#p1-a-1").click()
     assert watched.active_id() == "p1-b-1"
+
+
+def test_selecting_text_in_a_passage_does_not_jump(watched: Watched, report_url: str) -> None:
+    page = watched.page
+    page.goto(report_url)
+    page.locator("#p1-a-2").scroll_into_view_if_needed()
+    page.evaluate(
+        "(() => { const m = document.getElementById('p1-a-2').closest('mark');"
+        " const r = document.createRange(); r.selectNodeContents(m);"
+        " const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); })()"
+    )
+    before = page.evaluate("window.scrollY")
+    page.locator("#p1-a-2").evaluate(
+        "b => b.closest('mark').dispatchEvent(new MouseEvent('click', {bubbles: true, detail: 1}))"
+    )
+    assert page.evaluate("window.scrollY") == before
+    assert page.evaluate("window.getSelection().toString()").startswith("2Some 150")
 
 
 def test_n_and_p_move_between_passages(watched: Watched, report_url: str) -> None:
@@ -117,11 +135,15 @@ def test_no_network_request_and_no_console_error(watched: Watched, report_url: s
     assert watched.errors == []
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violation(browser: Any, report_url: str, scheme: str) -> None:
+@pytest.mark.parametrize(
+    ("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 400), ("dark", 400)]
+)
+def test_no_serious_accessibility_violation(
+    browser: Any, report_url: str, scheme: str, width: int
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(color_scheme=scheme)
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(report_url)
     results = Axe().run(page)
@@ -159,7 +181,7 @@ def test_readable_and_linked_without_javascript(browser: Any, report_url: str) -
     page = context.new_page()
     page.goto(report_url)
     assert page.locator("#pair-1 .side-b mark.passage").count() == 3
-    page.locator("#p1-a-2 a.num").click()
+    page.locator("#p1-a-2").click()
     assert page.evaluate("location.hash") == "#p1-b-2"
     details = page.locator("details.unshared").first
     details.locator("summary").click()

@@ -80,6 +80,13 @@ def test_article_text_is_escaped_everywhere() -> None:
     assert "{{ 7*7 }}" in body  # article text is data, never template code
 
 
+def anchors_resolve(page: str) -> None:
+    """Every in-page link and twin names an element that exists."""
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    targets = re.findall(r'href="#([^"]+)"', page) + re.findall(r'data-twin="([^"]+)"', page)
+    assert targets and set(targets) <= ids, set(targets) - ids
+
+
 def test_passages_carry_the_same_number_in_both_columns(seeds_result: Result) -> None:
     page = render_html(seeds_result)
     for n in (1, 2, 3):
@@ -88,6 +95,22 @@ def test_passages_carry_the_same_number_in_both_columns(seeds_result: Result) ->
             assert f'data-twin="p1-{other}-{n}"' in page
             assert f'href="#p1-{other}-{n}"' in page
     assert 'id="p1-a-4"' not in page
+    anchors_resolve(page)
+
+
+def test_overlapping_passages_each_keep_an_anchor_on_both_sides() -> None:
+    # A paragraph repeated in B is shared twice by the same text of A.
+    rng = random.Random(6)
+    paragraph = _filler(rng, 40)
+    a = Document("a", f"{_filler(rng, 20)}\n{paragraph}\n{_filler(rng, 20)}")
+    b = Document("b", f"{paragraph}\n{_filler(rng, 30)}\n{paragraph}")
+    result = reuse.compare([a, b])
+    (pair,) = result.pairs
+    assert len(pair.passages) == 2
+    page = render_html(result)
+    for n in (1, 2):
+        assert f'id="p1-a-{n}"' in page and f'id="p1-b-{n}"' in page
+    anchors_resolve(page)
 
 
 def test_edits_are_marked_inside_passages(seeds_result: Result) -> None:
@@ -106,6 +129,15 @@ def test_promo_lines_lie_outside_passages(seeds_result: Result) -> None:
 def test_long_unshared_stretches_fold(seeds_result: Result) -> None:
     page = render_html(seeds_result)
     folds = re.findall(r"<summary>(\d+) words not shared</summary>", page)
+    cjk = render_html(
+        reuse.compare(
+            [
+                Document("x", "東京" * 200 + "。" + "大阪の知事は本日会見した" * 10),
+                Document("y", "大阪の知事は本日会見した" * 10),
+            ]
+        )
+    )
+    assert "<details" in cjk  # unspaced text folds too, counted in characters
     assert folds and all(int(n) > html_module.FOLD_WORDS for n in folds)
 
 
@@ -130,7 +162,7 @@ def test_big_corpora_drop_matrices_and_cap_articles(monkeypatch: pytest.MonkeyPa
     extra = reuse.compare([*result.documents, Document("c", "lone words here")])
     page = render_html(extra)
     assert 'id="shares"' not in page and 'id="topic"' not in page
-    assert "1 more articles are not listed here" in page
+    assert "1 more article is not listed here" in page
 
 
 def test_cli_writes_the_report(tmp_path: Path) -> None:
@@ -140,3 +172,29 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
     assert f"wrote {target}" in " ".join(result.stderr.split())
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert '"pairs"' in result.stdout
+
+
+def test_listed_pairs_sharing_nothing_are_counted_apart() -> None:
+    rng = random.Random(7)
+    shared = _filler(rng, 40)
+    docs = [
+        Document("a", f"{_filler(rng, 20)} {shared}"),
+        Document("b", f"{shared} {_filler(rng, 20)}"),
+        Document("c", _filler(rng, 50)),
+    ]
+    result = reuse.compare(docs, pairs=[("a", "b"), ("a", "c"), ("b", "a")])
+    page = render_html(result)
+    assert "3 articles compared; 2 pairs share passages." in page
+    assert "1 listed pair shares no passage." in page
+    assert page.count('<article class="pair"') == 2
+
+
+def test_input_strings_are_isolated_for_bidirectional_text() -> None:
+    result = hostile_result()
+    doc = Document("rtl\u202eevil", "x", title="Title \u202e reversed")
+    page = render_html(reuse.compare([*result.documents, doc]))
+    assert (
+        "<bdi>Title \u202e reversed</bdi>" in page
+        or '<bdi class="title">Title \u202e reversed</bdi>' in page
+    )
+    assert 'dir="auto"' in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from dataclasses import dataclass
 from importlib import resources
 
@@ -28,6 +29,11 @@ MATRIX_MAX = 40
 ARTICLES_MAX = 1000
 # Unshared stretches longer than this many words fold away (open them, or print).
 FOLD_WORDS = 80
+# Folds longer than this stay folded in print too, or one long article fills the paper.
+PRINT_FOLD_WORDS = 400
+# Pair views stop once their articles add up to this many characters: each view holds
+# both full texts, and the file must stay small enough to email.
+PAIR_VIEW_CHARS = 3_000_000
 # Six passage looks, each a colour AND an underline style, so no reader relies on hue.
 PASSAGE_LOOKS = 6
 # Nine steps of a single-hue sequential scale (ColorBrewer), colour-blind safe.
@@ -45,12 +51,19 @@ class Piece:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A part of a column: an unshared stretch (maybe folded) or one passage."""
+    """A part of a column: an unshared stretch (maybe folded) or a shared stretch.
+
+    A shared stretch shows the look of ``number``, the lowest-numbered passage covering
+    it (passages can overlap when text repeats), and carries the badges of the passages
+    that begin exactly there, so every passage has its anchor in both columns.
+    """
 
     kind: str  # "text", "fold" or "passage"
     pieces: tuple[Piece, ...]
     number: int = 0
     words: int = 0
+    starts: tuple[int, ...] = ()
+    long: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +94,15 @@ def _scale(value: float) -> int:
     return min(SCALE_STEPS - 1, max(0, round(value * (SCALE_STEPS - 1))))
 
 
-def _word_count(text: str) -> int:
-    return len(text.split())
+def _percent(value: float) -> str:
+    """A share as a whole percentage; a little reuse never reads as none.
+
+    >>> _percent(0.0), _percent(0.003), _percent(0.785)
+    ('0%', '<1%', '78%')
+    """
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{value * 100:.0f}%"
 
 
 def _pieces(
@@ -105,9 +125,10 @@ def _pieces(
 
 
 def _unshared(text: str) -> Segment:
-    words = _word_count(text)
-    kind = "fold" if words > FOLD_WORDS else "text"
-    return Segment(kind, (Piece(text),), words=words)
+    words = len(tokenise(text))
+    if words <= FOLD_WORDS:
+        return Segment("text", (Piece(text),), words=words)
+    return Segment("fold", (Piece(text),), words=words, long=words > PRINT_FOLD_WORDS)
 
 
 def _column(side: str, doc: Document, words: int, pair: PairResult) -> Column:
@@ -121,28 +142,42 @@ def _column(side: str, doc: Document, words: int, pair: PairResult) -> Column:
             if e.kind != ("insert" if side == "a" else "delete")
         ]
         spans.append((span.start, span.end, number, marks))
-    spans.sort()
+    text = doc.text
+    # Cut the text at every passage boundary: each piece between two cuts lies wholly
+    # inside or outside each passage, however the passages overlap.
+    cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
     segments: list[Segment] = []
-    strip = []
-    pos = 0
-    length = max(1, len(doc.text))
-    for start, end, number, marks in spans:
-        # The same text of one article can be shared twice (a repeated paragraph in the
-        # other); it is shown once, under the first passage number.
-        start = max(start, pos)
-        if end <= start:
+    unshared_from: int | None = None
+    for lo, hi in itertools.pairwise(cuts):
+        covering = [(n, marks) for s, e, n, marks in spans if s <= lo and hi <= e]
+        if not covering:
+            unshared_from = lo if unshared_from is None else unshared_from
             continue
-        if start > pos:
-            segments.append(_unshared(doc.text[pos:start]))
-        pieces = tuple(_pieces(doc.text, start, end, marks, number))
-        segments.append(Segment("passage", pieces, number=number))
-        strip.append(
-            (number, round(1000 * start / length, 1), round(1000 * (end - start) / length, 1))
+        if unshared_from is not None:
+            segments.append(_unshared(text[unshared_from:lo]))
+            unshared_from = None
+        number, marks = min(covering)
+        starts = tuple(sorted(n for s, _, n, _ in spans if s == lo))
+        pieces = tuple(_pieces(text, lo, hi, marks, number))
+        segments.append(Segment("passage", pieces, number=number, starts=starts))
+    if unshared_from is not None and unshared_from < len(text):
+        segments.append(_unshared(text[unshared_from:]))
+    tokens = tokenise(text)
+    total = max(1, len(tokens))
+
+    def word_at(char: int) -> int:
+        return int(np.searchsorted(tokens.starts, char))
+
+    # Positions in words, like the percentages; a 1-unit gap keeps neighbours apart.
+    strip = tuple(
+        (
+            n,
+            round(1000 * word_at(s) / total, 1),
+            max(1.0, round(1000 * (word_at(e) - word_at(s)) / total - 1, 1)),
         )
-        pos = end
-    if pos < len(doc.text):
-        segments.append(_unshared(doc.text[pos:]))
-    return Column(side, doc, words, tuple(segments), tuple(strip))
+        for s, e, n, _ in sorted(spans)
+    )
+    return Column(side, doc, words, tuple(segments), strip)
 
 
 def _found_elsewhere(result: Result, shown: list[Document]) -> dict[str, float]:
@@ -208,7 +243,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["pct"] = lambda v: f"{v * 100:.0f}%"
+    env.filters["pct"] = _percent
     env.filters["scale"] = _scale
     return env
 
@@ -226,23 +261,22 @@ def render_html(result: Result, *, pair_views: int = DEFAULT_PAIR_VIEWS) -> str:
     """
     words = dict(zip((d.id for d in result.documents), result.words, strict=True))
     docs = {d.id: d for d in result.documents}
-    views = [
-        PairView(
-            rank,
-            pair,
-            _column("a", docs[pair.a], words[pair.a], pair),
-            _column("b", docs[pair.b], words[pair.b], pair),
-        )
-        for rank, pair in enumerate(result.pairs[:pair_views], 1)
-    ]
+    sharing = [p for p in result.pairs if p.passages]
+    views: list[PairView] = []
+    budget = PAIR_VIEW_CHARS
+    for rank, pair in enumerate(sharing[:pair_views], 1):
+        budget -= len(docs[pair.a].text) + len(docs[pair.b].text)
+        if budget < 0 and views:
+            break
+        a = _column("a", docs[pair.a], words[pair.a], pair)
+        views.append(PairView(rank, pair, a, _column("b", docs[pair.b], words[pair.b], pair)))
     index = {d.id: i for i, d in enumerate(result.documents)}
     # A matrix cell links to its pair's view, or to its row in the ranking when the pair
     # is ranked below the views.
-    pair_anchor = {
-        frozenset((p.a, p.b)): (f"pair-{rank}" if rank <= len(views) else f"rank-{rank}")
-        for rank, p in enumerate(result.pairs, 1)
-        if p.passages
-    }
+    pair_anchor: dict[frozenset[str], str] = {}
+    for rank, p in enumerate(sharing, 1):
+        anchor = f"pair-{rank}" if rank <= len(views) else f"rank-{rank}"
+        pair_anchor.setdefault(frozenset((p.a, p.b)), anchor)
     links = [
         [pair_anchor.get(frozenset((row.id, col.id))) for col in result.documents]
         for row in result.documents
@@ -267,7 +301,8 @@ def render_html(result: Result, *, pair_views: int = DEFAULT_PAIR_VIEWS) -> str:
         links=links,
         index=index,
         views=views,
-        hidden_views=max(0, len(result.pairs) - len(views)),
+        sharing=sharing,
+        hidden_views=len(sharing) - len(views),
         looks=PASSAGE_LOOKS,
         css=css,
         script=script,

@@ -2,69 +2,82 @@
 (function () {
   "use strict";
 
-  function passageOf(node) {
-    return node && node.closest ? node.closest("mark.passage") : null;
-  }
-
   function go(target) {
     if (!target) {
       return;
     }
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
-    target.classList.add("flash");
-    window.setTimeout(function () {
-      target.classList.remove("flash");
-    }, 1200);
+    var mark = target.closest("mark.passage");
+    if (mark) {
+      mark.classList.add("flash");
+      window.setTimeout(function () {
+        mark.classList.remove("flash");
+      }, 1200);
+    }
   }
 
+  // A click on a passage's words jumps to its twin; selecting text does not.
   document.addEventListener("click", function (event) {
-    var mark = passageOf(event.target);
-    if (!mark) {
+    var mark = event.target.closest ? event.target.closest("mark.passage") : null;
+    if (!mark || event.detail > 1) {
       return;
     }
-    var twin = document.getElementById(mark.getAttribute("data-twin"));
+    var selection = window.getSelection();
+    if (selection && !selection.isCollapsed && !event.target.closest("a.num")) {
+      return;
+    }
+    var badge = event.target.closest("a.num");
+    var twin = document.getElementById(
+      badge ? badge.getAttribute("href").slice(1) : mark.getAttribute("data-twin")
+    );
     if (twin) {
       event.preventDefault();
       go(twin);
     }
   });
 
+  // n / p: the next or previous passage, each once (by its badge in column A).
   document.addEventListener("keydown", function (event) {
-    if (event.altKey || event.ctrlKey || event.metaKey) {
-      return;
-    }
-    if (event.key !== "n" && event.key !== "p") {
+    if (event.altKey || event.ctrlKey || event.metaKey || (event.key !== "n" && event.key !== "p")) {
       return;
     }
     var target = event.target;
     if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName))) {
       return;
     }
-    // Passages in reading order, each once: the A side of every pair.
-    var order = Array.prototype.slice.call(document.querySelectorAll("mark.passage[data-side='a']"));
+    var order = Array.prototype.slice.call(document.querySelectorAll("a.num[data-side='a']"));
     if (!order.length) {
       return;
     }
-    var current = passageOf(document.activeElement);
-    if (current && current.getAttribute("data-side") === "b") {
-      current = document.getElementById(current.getAttribute("data-twin"));
+    var current = document.activeElement;
+    if (current && current.matches && current.matches("a.num[data-side='b']")) {
+      current = document.getElementById(current.getAttribute("href").slice(1));
     }
     var at = order.indexOf(current);
     var next;
-    if (event.key === "n") {
-      next = at < 0 ? 0 : Math.min(order.length - 1, at + 1);
+    if (at >= 0) {
+      next = event.key === "n" ? Math.min(order.length - 1, at + 1) : Math.max(0, at - 1);
     } else {
-      next = at < 0 ? order.length - 1 : Math.max(0, at - 1);
+      // Nothing chosen yet: start from where the reader is.
+      var below = order.findIndex(function (badge) {
+        return badge.getBoundingClientRect().top >= 0;
+      });
+      if (event.key === "n") {
+        next = below < 0 ? order.length - 1 : below;
+      } else {
+        next = below <= 0 ? 0 : below - 1;
+      }
     }
     event.preventDefault();
     go(order[next]);
   });
 
+  // Print every fold but the very long ones, then restore.
   var opened = [];
   window.addEventListener("beforeprint", function () {
     opened = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) {
-      return !d.open;
+      return !d.open && !d.classList.contains("long");
     });
     opened.forEach(function (d) {
       d.open = true;
