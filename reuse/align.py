@@ -185,14 +185,17 @@ def _overlap(s1: int, e1: int, s2: int, e2: int) -> int:
 
 
 def _drop_overlapping(passages: list[WordPassage]) -> list[WordPassage]:
-    """Keep the best of passages that align the same text on both sides."""
+    """Keep the best of passages that align the same text, and drop repeats of a phrase
+    that a passage at least twice as long already covers on one side."""
     kept: list[WordPassage] = []
     for p in sorted(passages, key=lambda p: (-p.matched, p.a_start, p.b_start)):
         clash = False
         for q in kept:
-            over_a = _overlap(p.a_start, p.a_end, q.a_start, q.a_end)
-            over_b = _overlap(p.b_start, p.b_end, q.b_start, q.b_end)
-            if over_a * 2 > p.a_end - p.a_start and over_b * 2 > p.b_end - p.b_start:
+            inside_a = _overlap(p.a_start, p.a_end, q.a_start, q.a_end) * 2 > p.a_end - p.a_start
+            inside_b = _overlap(p.b_start, p.b_end, q.b_start, q.b_end) * 2 > p.b_end - p.b_start
+            # The same text on both sides; or a phrase of one side that a much longer
+            # passage already covers, matched again where it repeats on the other side.
+            if (inside_a and inside_b) or ((inside_a or inside_b) and q.matched >= 2 * p.matched):
                 clash = True
                 break
         if not clash:
