@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import os
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from benchmarks.pan13 import TARBALL, corpus_root
 from reuse.model import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-PAN13_TAR = Path(
-    os.environ.get("REUSE_PAN13", ROOT.parent / "shared" / "data" / "pan13-train.tar.xz")
-)
-PAN13_DIR = ROOT / ".cache" / "pan13"
-
-
-def pan13_root() -> Path | None:
-    """Unpack the PAN 2013 training corpus once into .cache/ and return its train/ folder."""
-    done = PAN13_DIR / ".complete"
-    if done.exists():
-        return PAN13_DIR / "train"
-    if not PAN13_TAR.exists():
-        return None
-    PAN13_DIR.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(PAN13_TAR, "r:xz") as tar:
-        tar.extractall(PAN13_DIR, filter="data")
-    done.touch()
-    return PAN13_DIR / "train"
 
 
 @pytest.fixture(scope="session")
 def pan13() -> Path:
-    root = pan13_root()
+    root = corpus_root()
     if root is None:
-        pytest.skip(f"PAN 2013 corpus not found at {PAN13_TAR} (set REUSE_PAN13)")
+        pytest.skip(f"PAN 2013 corpus not found at {TARBALL} (set REUSE_PAN13)")
     return root
 
 
