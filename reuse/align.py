@@ -22,7 +22,7 @@ from rapidfuzz.distance import Indel
 from reuse.fingerprint import shingle_hashes
 from reuse.settings import Settings
 
-__all__ = ["WordEdit", "WordPassage", "align_words"]
+__all__ = ["WordEdit", "WordPassage", "align_words", "merge_fragments"]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -30,6 +30,8 @@ I64 = npt.NDArray[np.int64]
 # A seed phrase repeated more often than this in either document is a refrain or
 # boilerplate; anchoring on it would only multiply spurious runs.
 _MAX_OCCURRENCES = 50
+# A reworded fragment holding an exact passage this long is left to the exact passages.
+LONG_EXACT = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,3 +234,45 @@ def align_words(a: U64, b: U64, settings: Settings) -> list[WordPassage]:
         ):
             passages.append(passage)
     return _drop_overlapping(passages)
+
+
+def merge_fragments(
+    passages: list[WordPassage],
+    fragments: list[tuple[int, int, int, int]],
+    a: U64,
+    b: U64,
+    settings: Settings,
+) -> list[WordPassage]:
+    """Fold reworded fragments ``(a_start, a_end, b_start, b_end)`` into the exact passages.
+
+    A fragment absorbs the exact passages it overlaps in both documents, so a reworded
+    case found in pieces becomes one passage; it is then aligned word by word like any
+    passage, for its matched words and edits.
+    """
+    if not fragments:
+        return passages
+    a_ids, b_ids = a.tolist(), b.tolist()
+    kept = list(passages)
+    merged = []
+    for a0, a1, b0, b1 in fragments:
+        inside = [
+            p
+            for p in kept
+            if _overlap(a0, a1, p.a_start, p.a_end) and _overlap(b0, b1, p.b_start, p.b_end)
+        ]
+        if any(p.a_end - p.a_start >= LONG_EXACT for p in inside):
+            # A long exact passage is precise evidence with exact boundaries; a fragment
+            # of whole sentences around it would blur them, and bridge the promo line
+            # between two such passages.
+            continue
+        for p in inside:
+            a0, a1 = min(a0, p.a_start), max(a1, p.a_end)
+            b0, b1 = min(b0, p.b_start), max(b1, p.b_end)
+        kept = [p for p in kept if p not in inside]
+        passage = _refine(a_ids, b_ids, _Chain(a0, b0, a1, b1, 0))
+        if (
+            passage.a_end - passage.a_start >= settings.min_words
+            and passage.b_end - passage.b_start >= settings.min_words
+        ):
+            merged.append(passage)
+    return _drop_overlapping(kept + merged)

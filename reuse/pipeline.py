@@ -9,10 +9,11 @@ import numpy as np
 import numpy.typing as npt
 
 from reuse import __version__
-from reuse.align import WordPassage, align_words
+from reuse.align import WordPassage, align_words, merge_fragments
 from reuse.candidates import find_candidates
 from reuse.errors import InputError
 from reuse.fingerprint import estimate_jaccard, minhash, sample, shingle_hashes, word_hashes
+from reuse.fragments import find_fragments
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
 from reuse.settings import Settings
 from reuse.similarity import fit_topics
@@ -154,7 +155,25 @@ def compare(
     planned = _plan_pairs(documents, prepared, settings, pairs, against)
     aligned: list[tuple[int, int, list[WordPassage]]] = []
     for n, (i, j) in enumerate(planned, 1):
-        word_passages = align_words(prepared[i].hashes, prepared[j].hashes, settings)
+        pa, pb = prepared[i], prepared[j]
+        word_passages = align_words(pa.hashes, pb.hashes, settings)
+        if settings.reworded:
+            fragments = find_fragments(
+                pa.tokens,
+                documents[i].text,
+                pa.hashes,
+                pb.tokens,
+                documents[j].text,
+                pb.hashes,
+                threshold=settings.reworded,
+            )
+            word_passages = merge_fragments(
+                word_passages,
+                [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
+                pa.hashes,
+                pb.hashes,
+                settings,
+            )
         report("aligning", n, len(planned))
         if word_passages or pairs is not None:
             aligned.append((i, j, word_passages))

@@ -37,6 +37,9 @@ class Settings:
             is dropped.
         topic_matrix_limit: the full topic-similarity matrix is computed up to this
             many documents; beyond it only reported pairs get a topic similarity.
+        reworded: cosine and Dice two sentences must both reach to count as the same
+            sentence reworded (0 turns reworded-passage search off). Lower finds looser
+            paraphrase, and more coincidences between reports of one event.
     """
 
     min_words: int = 15
@@ -49,6 +52,7 @@ class Settings:
     max_indel: int = 4
     min_identity: float = 0.5
     topic_matrix_limit: int = 2000
+    reworded: float = 0.33
 
     def __post_init__(self) -> None:
         positive = {
@@ -72,6 +76,8 @@ class Settings:
             )
         if not 0.0 <= self.min_identity <= 1.0:
             raise SettingsError(f"min_identity must be in [0, 1], got {self.min_identity}")
+        if not 0.0 <= self.reworded <= 1.0:
+            raise SettingsError(f"reworded must be in [0, 1], got {self.reworded}")
         if self.topic_matrix_limit < 0:
             raise SettingsError("topic_matrix_limit cannot be negative")
 

@@ -1,0 +1,168 @@
+"""Reworded reuse: runs of sentences whose words largely agree, in any word order.
+
+Exact runs miss text whose words were shuffled, replaced or translated back and forth.
+Following the best PAN text-alignment systems (Sanchez-Perez, Sidorov and Gelbukh 2014),
+sentences are compared as bags of content words: a pair of sentences is a seed when both
+their TF-IDF cosine and their Dice coefficient pass a threshold; seeds close to each other
+in both documents are clustered into fragments, and a fragment is kept when its two sides,
+taken whole, are still similar. Two independent reports of one event often share a
+sentence or two of facts (a casualty list, a unit's name), so a fragment needs three
+seeds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from reuse.fingerprint import word_hashes
+from reuse.text import Tokens
+
+__all__ = ["Fragment", "find_fragments"]
+
+U64 = npt.NDArray[np.uint64]
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_STOP = frozenset(word_hashes(sorted(ENGLISH_STOP_WORDS)).tolist())
+# A sentence shorter than this joins the next one: headings and fragments say little.
+_MIN_SENTENCE_WORDS = 4
+# Seeds a fragment needs: independent reports of one event share a sentence or two of
+# facts (a casualty list, a unit's name); reworded reuse runs longer.
+MIN_SEEDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Word ranges ``[a_start, a_end)`` and ``[b_start, b_end)`` that say the same thing."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    seeds: int
+
+
+def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
+    """Split a text's words into sentences, as ``[start, end)`` word ranges."""
+    n = len(tokens)
+    if n == 0:
+        return []
+    out = []
+    start = 0
+    ends = tokens.ends.tolist()
+    starts = tokens.starts.tolist()
+    for i in range(n - 1):
+        gap = text[ends[i] : starts[i + 1]]
+        if _SENTENCE_END.search(gap + " ") and i + 1 - start >= _MIN_SENTENCE_WORDS:
+            out.append((start, i + 1))
+            start = i + 1
+    out.append((start, n))
+    return out
+
+
+def _bags(hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int]) -> csr_matrix:
+    rows, cols = [], []
+    for row, (start, end) in enumerate(spans):
+        for h in set(hashes[start:end].tolist()) - _STOP:
+            rows.append(row)
+            cols.append(vocab.setdefault(h, len(vocab)))
+    data = np.ones(len(rows), dtype=np.float64)
+    return csr_matrix((data, (rows, cols)), shape=(len(spans), max(1, len(vocab) + 1)))
+
+
+def _cluster(seeds: list[tuple[int, int]], max_gap: int) -> list[list[tuple[int, int]]]:
+    """Split seeds into groups whose sentences lie within ``max_gap`` in both documents.
+
+    >>> _cluster([(0, 0), (1, 2), (9, 3), (10, 30)], 4)
+    [[(0, 0), (1, 2)], [(9, 3)], [(10, 30)]]
+    """
+    groups = [sorted(seeds)]
+    changed = True
+    while changed:
+        changed = False
+        for axis in (0, 1):
+            split: list[list[tuple[int, int]]] = []
+            for group in groups:
+                ordered = sorted(group, key=lambda s: (s[axis], s[1 - axis]))
+                current = [ordered[0]]
+                for seed in ordered[1:]:
+                    if seed[axis] - current[-1][axis] > max_gap:
+                        split.append(current)
+                        current = []
+                        changed = True
+                    current.append(seed)
+                split.append(current)
+            groups = split
+    return sorted(groups)
+
+
+def find_fragments(
+    a: Tokens,
+    a_text: str,
+    a_hashes: U64,
+    b: Tokens,
+    b_text: str,
+    b_hashes: U64,
+    *,
+    threshold: float,
+    max_gap: int = 4,
+) -> list[Fragment]:
+    """Return the reworded fragments two texts share.
+
+    Args:
+        a, b: the tokens of each text; a_text, b_text: the texts; a_hashes, b_hashes:
+            their word hashes.
+        threshold: cosine and Dice a sentence pair must both reach to seed a fragment.
+        max_gap: sentences between seeds that one fragment may span.
+    """
+    a_spans, b_spans = sentences(a, a_text), sentences(b, b_text)
+    if not a_spans or not b_spans:
+        return []
+    vocab: dict[int, int] = {}
+    a_bags, b_bags = _bags(a_hashes, a_spans, vocab), _bags(b_hashes, b_spans, vocab)
+    width = max(a_bags.shape[1], b_bags.shape[1])
+    a_bags.resize((a_bags.shape[0], width))
+    b_bags.resize((b_bags.shape[0], width))
+    # Inverse sentence frequency over both texts' sentences.
+    df = np.asarray(a_bags.sum(axis=0)).ravel() + np.asarray(b_bags.sum(axis=0)).ravel()
+    idf = np.log((len(a_spans) + len(b_spans) + 1) / (df + 1)) + 1.0
+    a_w, b_w = a_bags.multiply(idf).tocsr(), b_bags.multiply(idf).tocsr()
+    a_norm = np.sqrt(np.asarray(a_w.multiply(a_w).sum(axis=1)).ravel())
+    b_norm = np.sqrt(np.asarray(b_w.multiply(b_w).sum(axis=1)).ravel())
+    common = (a_bags @ b_bags.T).tocoo()
+    a_sizes = np.asarray(a_bags.sum(axis=1)).ravel()
+    b_sizes = np.asarray(b_bags.sum(axis=1)).ravel()
+    seeds = []
+    dots = (a_w @ b_w.T).tocsr()
+    for i, j, shared in zip(
+        common.row.tolist(), common.col.tolist(), common.data.tolist(), strict=True
+    ):
+        dice = 2 * shared / (a_sizes[i] + b_sizes[j])
+        if dice < threshold:
+            continue
+        cosine = dots[i, j] / (a_norm[i] * b_norm[j])
+        if cosine >= threshold:
+            seeds.append((i, j))
+    if len(seeds) < MIN_SEEDS:
+        return []
+    fragments = []
+    for group in _cluster(seeds, max_gap):
+        if len(group) < MIN_SEEDS:
+            continue
+        i0, i1 = min(s[0] for s in group), max(s[0] for s in group)
+        j0, j1 = min(s[1] for s in group), max(s[1] for s in group)
+        a_bag = a_w[i0 : i1 + 1].sum(axis=0)
+        b_bag = b_w[j0 : j1 + 1].sum(axis=0)
+        whole = float(np.asarray(a_bag @ b_bag.T).item())
+        whole /= float(np.linalg.norm(a_bag) * np.linalg.norm(b_bag)) or 1.0
+        if whole < threshold:
+            continue
+        fragments.append(
+            Fragment(a_spans[i0][0], a_spans[i1][1], b_spans[j0][0], b_spans[j1][1], len(group))
+        )
+    return fragments

@@ -1,0 +1,79 @@
+"""Reworded reuse: sentences with the same content words in another order."""
+
+from __future__ import annotations
+
+import random
+
+import reuse
+from reuse.fingerprint import word_hashes
+from reuse.fragments import find_fragments, sentences
+from reuse.model import Document
+from reuse.text import tokenise
+
+VOCAB = [f"term{n}" for n in range(3000)]
+
+
+def sentence(rng: random.Random, n: int = 14) -> list[str]:
+    return [rng.choice(VOCAB) for _ in range(n)]
+
+
+def reword(rng: random.Random, words: list[str]) -> list[str]:
+    """Shuffle a sentence's words and replace two of them."""
+    out = list(words)
+    rng.shuffle(out)
+    for spot in rng.sample(range(len(out)), 2):
+        out[spot] = rng.choice(VOCAB)
+    return out
+
+
+def text_of(sents: list[list[str]]) -> str:
+    return " ".join(" ".join(s).capitalize() + "." for s in sents)
+
+
+def fragments(a: str, b: str) -> list[tuple[int, int, int, int]]:
+    ta, tb = tokenise(a), tokenise(b)
+    found = find_fragments(
+        ta, a, word_hashes(ta.words), tb, b, word_hashes(tb.words), threshold=0.33
+    )
+    return [(f.a_start, f.a_end, f.b_start, f.b_end) for f in found]
+
+
+def test_sentences_split_at_stops_and_newlines_and_join_short_ones() -> None:
+    text = "One two three four. Five six seven eight!\nNine ten. Eleven twelve thirteen fourteen"
+    spans = sentences(tokenise(text), text)
+    assert spans == [(0, 4), (4, 8), (8, 14)]
+
+
+def test_reworded_passage_is_one_fragment() -> None:
+    rng = random.Random(1)
+    shared = [sentence(rng) for _ in range(5)]
+    a = text_of([sentence(rng) for _ in range(6)] + shared + [sentence(rng) for _ in range(4)])
+    b = text_of([sentence(rng) for _ in range(3)] + [reword(rng, s) for s in shared])
+    assert fragments(a, b) == [(6 * 14, 11 * 14, 3 * 14, 8 * 14)]
+
+
+def test_two_similar_sentences_are_not_enough() -> None:
+    rng = random.Random(2)
+    shared = [sentence(rng) for _ in range(2)]
+    a = text_of([sentence(rng) for _ in range(5)] + shared + [sentence(rng) for _ in range(5)])
+    b = text_of([sentence(rng) for _ in range(5)] + [reword(rng, s) for s in shared])
+    assert fragments(a, b) == []
+
+
+def test_reworded_reuse_through_compare_and_switch_off() -> None:
+    rng = random.Random(3)
+    shared = [sentence(rng) for _ in range(5)]
+    docs = [
+        Document("a", text_of([sentence(rng) for _ in range(4)] + shared)),
+        Document(
+            "b", text_of([reword(rng, s) for s in shared] + [sentence(rng) for _ in range(4)])
+        ),
+    ]
+    # Reworded text shares no exact shingles, so only listed pairs (or pairs that also
+    # share exact text) are aligned at all.
+    (pair,) = reuse.compare(docs, pairs=[("a", "b")]).pairs
+    (passage,) = pair.passages
+    assert passage.identity < 0.5  # reworded: found by sentence, not by exact runs
+    assert passage.a_words >= 60 and passage.b_words >= 60
+    off = reuse.compare(docs, reuse.Settings(reworded=0), pairs=[("a", "b")])
+    assert off.pairs[0].passages == ()
