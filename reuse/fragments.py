@@ -34,6 +34,12 @@ _MIN_SENTENCE_WORDS = 4
 # Seeds a fragment needs: independent reports of one event share a sentence or two of
 # facts (a casualty list, a unit's name); reworded reuse runs longer.
 MIN_SEEDS = 3
+# Sentences a summary's matches may lie apart in the summarised text, and how many times
+# longer that stretch must be than the summary.
+SUMMARY_GAP = 24
+SUMMARY_RATIO = 3
+SUMMARY_DENSITY = 0.6
+SUMMARY_SENTENCES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +81,10 @@ def _bags(hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int]) -> c
     return csr_matrix((data, (rows, cols)), shape=(len(spans), max(1, len(vocab) + 1)))
 
 
-def _cluster(seeds: list[tuple[int, int]], max_gap: int) -> list[list[tuple[int, int]]]:
-    """Split seeds into groups whose sentences lie within ``max_gap`` in both documents.
+def _cluster(seeds: list[tuple[int, int]], gaps: tuple[int, int]) -> list[list[tuple[int, int]]]:
+    """Split seeds into groups whose sentences lie within ``gaps`` (a, b) of each other.
 
-    >>> _cluster([(0, 0), (1, 2), (9, 3), (10, 30)], 4)
+    >>> _cluster([(0, 0), (1, 2), (9, 3), (10, 30)], (4, 4))
     [[(0, 0), (1, 2)], [(9, 3)], [(10, 30)]]
     """
     groups = [sorted(seeds)]
@@ -91,7 +97,7 @@ def _cluster(seeds: list[tuple[int, int]], max_gap: int) -> list[list[tuple[int,
                 ordered = sorted(group, key=lambda s: (s[axis], s[1 - axis]))
                 current = [ordered[0]]
                 for seed in ordered[1:]:
-                    if seed[axis] - current[-1][axis] > max_gap:
+                    if seed[axis] - current[-1][axis] > gaps[axis]:
                         split.append(current)
                         current = []
                         changed = True
@@ -150,19 +156,61 @@ def find_fragments(
             seeds.append((i, j))
     if len(seeds) < MIN_SEEDS:
         return []
-    fragments = []
-    for group in _cluster(seeds, max_gap):
-        if len(group) < MIN_SEEDS:
-            continue
-        i0, i1 = min(s[0] for s in group), max(s[0] for s in group)
-        j0, j1 = min(s[1] for s in group), max(s[1] for s in group)
-        a_bag = a_w[i0 : i1 + 1].sum(axis=0)
-        b_bag = b_w[j0 : j1 + 1].sum(axis=0)
-        whole = float(np.asarray(a_bag @ b_bag.T).item())
-        whole /= float(np.linalg.norm(a_bag) * np.linalg.norm(b_bag)) or 1.0
-        if whole < threshold:
-            continue
-        fragments.append(
-            Fragment(a_spans[i0][0], a_spans[i1][1], b_spans[j0][0], b_spans[j1][1], len(group))
-        )
-    return fragments
+
+    def build(groups: list[list[tuple[int, int]]], dense: int = -1) -> list[Fragment]:
+        found = []
+        for group in groups:
+            if len(group) < MIN_SEEDS:
+                continue
+            i0, i1 = min(s[0] for s in group), max(s[0] for s in group)
+            j0, j1 = min(s[1] for s in group), max(s[1] for s in group)
+            if dense >= 0:
+                # A summary matches sentence after sentence of itself; scattered chance
+                # matches do not.
+                first, last = (i0, i1) if dense == 0 else (j0, j1)
+                matched = len({s[dense] for s in group})
+                if matched < SUMMARY_DENSITY * (last - first + 1):
+                    continue
+                if last - first + 1 > SUMMARY_SENTENCES:
+                    continue
+            a_bag = a_w[i0 : i1 + 1].sum(axis=0)
+            b_bag = b_w[j0 : j1 + 1].sum(axis=0)
+            whole = float(np.asarray(a_bag @ b_bag.T).item())
+            whole /= float(np.linalg.norm(a_bag) * np.linalg.norm(b_bag)) or 1.0
+            if whole >= threshold:
+                found.append(
+                    Fragment(
+                        a_spans[i0][0], a_spans[i1][1], b_spans[j0][0], b_spans[j1][1], len(group)
+                    )
+                )
+        return found
+
+    fragments = build(_cluster(seeds, (max_gap, max_gap)))
+    # A summary condenses a long stretch of the other text: its sentences match sentences
+    # spread far apart there. Cluster again with a wide gap on the longer side, and keep
+    # what comes out several times longer on that side than on the summary's.
+    summaries = [
+        f
+        for f in build(_cluster(seeds, (max_gap, SUMMARY_GAP)), dense=0)
+        if f.b_end - f.b_start >= SUMMARY_RATIO * (f.a_end - f.a_start)
+    ] + [
+        f
+        for f in build(_cluster(seeds, (SUMMARY_GAP, max_gap)), dense=1)
+        if f.a_end - f.a_start >= SUMMARY_RATIO * (f.b_end - f.b_start)
+    ]
+    # Where ordinary fragments already align a stretch, it is reworded text, not a
+    # summary: summaries only fill in where no ordinary fragment was found.
+    fragments += [
+        summary
+        for summary in summaries
+        if not any(_overlaps_a(summary, f) or _overlaps_b(summary, f) for f in fragments)
+    ]
+    return sorted(fragments, key=lambda f: (f.a_start, f.b_start))
+
+
+def _overlaps_a(f: Fragment, g: Fragment) -> bool:
+    return f.a_start < g.a_end and g.a_start < f.a_end
+
+
+def _overlaps_b(f: Fragment, g: Fragment) -> bool:
+    return f.b_start < g.b_end and g.b_start < f.b_end

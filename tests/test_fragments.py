@@ -77,3 +77,16 @@ def test_reworded_reuse_through_compare_and_switch_off() -> None:
     assert passage.a_words >= 60 and passage.b_words >= 60
     off = reuse.compare(docs, reuse.Settings(reworded=0), pairs=[("a", "b")])
     assert off.pairs[0].passages == ()
+
+
+def test_summary_spans_the_stretch_it_condenses() -> None:
+    rng = random.Random(4)
+    source = [sentence(rng) for _ in range(40)]
+    # Five summary sentences, each restating a source sentence six sentences apart: too
+    # far apart for an ordinary fragment, the spread of a summary.
+    summary = [reword(rng, source[6 * k]) for k in range(5)]
+    a = text_of([sentence(rng) for _ in range(3)] + summary + [sentence(rng) for _ in range(3)])
+    b = text_of(source)
+    ((a0, a1, b0, b1),) = fragments(a, b)
+    assert (a0, a1) == (3 * 14, 8 * 14)
+    assert (b0, b1) == (0, 25 * 14)  # from the first restated sentence to the last
