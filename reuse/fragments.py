@@ -71,10 +71,12 @@ def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _bags(hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int]) -> csr_matrix:
+def _bags(
+    hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int], skip: set[int]
+) -> csr_matrix:
     rows, cols = [], []
     for row, (start, end) in enumerate(spans):
-        for h in set(hashes[start:end].tolist()) - _STOP:
+        for h in set(hashes[start:end].tolist()) - skip:
             rows.append(row)
             cols.append(vocab.setdefault(h, len(vocab)))
     data = np.ones(len(rows), dtype=np.float64)
@@ -116,7 +118,7 @@ def find_fragments(
     b_hashes: U64,
     *,
     threshold: float,
-    max_gap: int = 4,
+    max_gap: int = 5,
 ) -> list[Fragment]:
     """Return the reworded fragments two texts share.
 
@@ -130,7 +132,9 @@ def find_fragments(
     if not a_spans or not b_spans:
         return []
     vocab: dict[int, int] = {}
-    a_bags, b_bags = _bags(a_hashes, a_spans, vocab), _bags(b_hashes, b_spans, vocab)
+    skip = set(_STOP)
+    a_bags = _bags(a_hashes, a_spans, vocab, skip)
+    b_bags = _bags(b_hashes, b_spans, vocab, skip)
     width = max(a_bags.shape[1], b_bags.shape[1])
     a_bags.resize((a_bags.shape[0], width))
     b_bags.resize((b_bags.shape[0], width))
