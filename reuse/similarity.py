@@ -15,8 +15,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["TopicModel", "fit_topics"]
 
-# Words of two or more letters; numbers and one-letter words say little about a topic.
-_TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+# Words of two or more letters (numbers and one-letter words say little about a topic),
+# and single Chinese or Japanese characters, which are words of their own.
+_TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 
 class TopicModel:

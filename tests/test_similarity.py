@@ -34,3 +34,11 @@ def test_matrix_is_symmetric_with_unit_diagonal() -> None:
 def test_texts_without_topic_words() -> None:
     model = fit_topics(["1 2 3", "the and of"])
     assert model.pair(0, 1) == 0.0
+
+
+def test_chinese_and_japanese_characters_count_as_words() -> None:
+    from reuse.text import tokenise
+
+    texts = ["東京都の知事は会見した", "東京都の知事は会見を開いた", "大阪で雨が降った"]
+    model = fit_topics([" ".join(tokenise(t).words) for t in texts])
+    assert model.pair(0, 1) > 0.5 > model.pair(0, 2)
