@@ -34,6 +34,7 @@ _MIN_SENTENCE_WORDS = 4
 # Seeds a fragment needs: independent reports of one event share a sentence or two of
 # facts (a casualty list, a unit's name); reworded reuse runs longer.
 MIN_SEEDS = 3
+STEM = True
 # Sentences a summary's matches may lie apart in the summarised text, and how many times
 # longer that stretch must be than the summary.
 SUMMARY_GAP = 24
@@ -81,6 +82,21 @@ def _bags(
             cols.append(vocab.setdefault(h, len(vocab)))
     data = np.ones(len(rows), dtype=np.float64)
     return csr_matrix((data, (rows, cols)), shape=(len(spans), max(1, len(vocab) + 1)))
+
+
+def _stem(word: str) -> str:
+    """A light English suffix stripper, so "killed", "kills" and "killing" meet.
+
+    >>> [_stem(w) for w in ("killed", "kills", "killing", "cities", "gas", "was")]
+    ['kill', 'kill', 'kill', 'city', 'gas', 'was']
+    """
+    if len(word) > 4:
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
+    return word
 
 
 def _cluster(seeds: list[tuple[int, int]], gaps: tuple[int, int]) -> list[list[tuple[int, int]]]:
@@ -133,6 +149,10 @@ def find_fragments(
         return []
     vocab: dict[int, int] = {}
     skip = set(_STOP)
+    if STEM:
+        a_hashes = word_hashes(_stem(w) for w in a.words)
+        b_hashes = word_hashes(_stem(w) for w in b.words)
+        skip.update(word_hashes(sorted({_stem(w) for w in ENGLISH_STOP_WORDS})).tolist())
     a_bags = _bags(a_hashes, a_spans, vocab, skip)
     b_bags = _bags(b_hashes, b_spans, vocab, skip)
     width = max(a_bags.shape[1], b_bags.shape[1])
