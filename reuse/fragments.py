@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -35,6 +36,8 @@ _MIN_SENTENCE_WORDS = 4
 # facts (a casualty list, a unit's name); reworded reuse runs longer.
 MIN_SEEDS = 3
 STEM = True
+_STEM_CACHE: dict[str, int] = {}
+_STEM_CACHE_MAX = 2_000_000
 # Sentences a summary's matches may lie apart in the summarised text, and how many times
 # longer that stretch must be than the summary.
 SUMMARY_GAP = 24
@@ -99,6 +102,19 @@ def _stem(word: str) -> str:
     return word
 
 
+def _stemmed(words: tuple[str, ...]) -> U64:
+    """Hashes of the stemmed words; a word met before costs one dictionary lookup."""
+    if len(_STEM_CACHE) > _STEM_CACHE_MAX:
+        _STEM_CACHE.clear()
+    out = np.empty(len(words), dtype=np.uint64)
+    for i, word in enumerate(words):
+        h = _STEM_CACHE.get(word)
+        if h is None:
+            h = _STEM_CACHE[word] = xxhash.xxh3_64_intdigest(_stem(word).encode("utf-8"))
+        out[i] = h
+    return out
+
+
 def _cluster(seeds: list[tuple[int, int]], gaps: tuple[int, int]) -> list[list[tuple[int, int]]]:
     """Split seeds into groups whose sentences lie within ``gaps`` (a, b) of each other.
 
@@ -150,9 +166,8 @@ def find_fragments(
     vocab: dict[int, int] = {}
     skip = set(_STOP)
     if STEM:
-        a_hashes = word_hashes(_stem(w) for w in a.words)
-        b_hashes = word_hashes(_stem(w) for w in b.words)
-        skip.update(word_hashes(sorted({_stem(w) for w in ENGLISH_STOP_WORDS})).tolist())
+        a_hashes, b_hashes = _stemmed(a.words), _stemmed(b.words)
+        skip.update(_STOP_STEMS)
     a_bags = _bags(a_hashes, a_spans, vocab, skip)
     b_bags = _bags(b_hashes, b_spans, vocab, skip)
     width = max(a_bags.shape[1], b_bags.shape[1])
@@ -238,3 +253,6 @@ def _overlaps_a(f: Fragment, g: Fragment) -> bool:
 
 def _overlaps_b(f: Fragment, g: Fragment) -> bool:
     return f.b_start < g.b_end and g.b_start < f.b_end
+
+
+_STOP_STEMS = frozenset(word_hashes(sorted({_stem(w) for w in ENGLISH_STOP_WORDS})).tolist())
