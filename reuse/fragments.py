@@ -29,21 +29,23 @@ __all__ = ["Fragment", "find_fragments"]
 U64 = npt.NDArray[np.uint64]
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
-_STOP = frozenset(word_hashes(sorted(ENGLISH_STOP_WORDS)).tolist())
 # A sentence shorter than this joins the next one: headings and fragments say little.
 _MIN_SENTENCE_WORDS = 4
 # Seeds a fragment needs: independent reports of one event share a sentence or two of
 # facts (a casualty list, a unit's name); reworded reuse runs longer.
 MIN_SEEDS = 3
-STEM = True
-_STEM_CACHE: dict[str, int] = {}
-_STEM_CACHE_MAX = 2_000_000
 # Sentences a summary's matches may lie apart in the summarised text, and how many times
 # longer that stretch must be than the summary.
 SUMMARY_GAP = 24
 SUMMARY_RATIO = 3
+# A summary is short and matches most of its own sentences; scattered chance matches
+# over a long stretch are not a summary.
 SUMMARY_DENSITY = 0.6
 SUMMARY_SENTENCES = 12
+# Stemmed word hashes, by word: bounded, so a long run over many texts cannot grow it
+# without end.
+_STEM_CACHE: dict[str, int] = {}
+_STEM_CACHE_MAX = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +77,11 @@ def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _bags(
-    hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int], skip: set[int]
-) -> csr_matrix:
+def _bags(hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int]) -> csr_matrix:
+    """One row of content-word (stemmed, not stop word) presence per sentence."""
     rows, cols = [], []
     for row, (start, end) in enumerate(spans):
-        for h in set(hashes[start:end].tolist()) - skip:
+        for h in set(hashes[start:end].tolist()) - _STOP_STEMS:
             rows.append(row)
             cols.append(vocab.setdefault(h, len(vocab)))
     data = np.ones(len(rows), dtype=np.float64)
@@ -144,10 +145,8 @@ def _cluster(seeds: list[tuple[int, int]], gaps: tuple[int, int]) -> list[list[t
 def find_fragments(
     a: Tokens,
     a_text: str,
-    a_hashes: U64,
     b: Tokens,
     b_text: str,
-    b_hashes: U64,
     *,
     threshold: float,
     max_gap: int = 5,
@@ -155,8 +154,7 @@ def find_fragments(
     """Return the reworded fragments two texts share.
 
     Args:
-        a, b: the tokens of each text; a_text, b_text: the texts; a_hashes, b_hashes:
-            their word hashes.
+        a, b: the tokens of each text; a_text, b_text: the texts.
         threshold: cosine and Dice a sentence pair must both reach to seed a fragment.
         max_gap: sentences between seeds that one fragment may span.
     """
@@ -164,12 +162,8 @@ def find_fragments(
     if not a_spans or not b_spans:
         return []
     vocab: dict[int, int] = {}
-    skip = set(_STOP)
-    if STEM:
-        a_hashes, b_hashes = _stemmed(a.words), _stemmed(b.words)
-        skip.update(_STOP_STEMS)
-    a_bags = _bags(a_hashes, a_spans, vocab, skip)
-    b_bags = _bags(b_hashes, b_spans, vocab, skip)
+    a_bags = _bags(_stemmed(a.words), a_spans, vocab)
+    b_bags = _bags(_stemmed(b.words), b_spans, vocab)
     width = max(a_bags.shape[1], b_bags.shape[1])
     a_bags.resize((a_bags.shape[0], width))
     b_bags.resize((b_bags.shape[0], width))

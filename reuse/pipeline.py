@@ -161,10 +161,8 @@ def compare(
             fragments = find_fragments(
                 pa.tokens,
                 documents[i].text,
-                pa.hashes,
                 pb.tokens,
                 documents[j].text,
-                pb.hashes,
                 threshold=settings.reworded,
             )
             word_passages = merge_fragments(

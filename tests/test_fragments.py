@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import reuse
-from reuse.fingerprint import word_hashes
 from reuse.fragments import find_fragments, sentences
 from reuse.model import Document
 from reuse.text import tokenise
@@ -32,9 +31,7 @@ def text_of(sents: list[list[str]]) -> str:
 
 def fragments(a: str, b: str) -> list[tuple[int, int, int, int]]:
     ta, tb = tokenise(a), tokenise(b)
-    found = find_fragments(
-        ta, a, word_hashes(ta.words), tb, b, word_hashes(tb.words), threshold=0.33
-    )
+    found = find_fragments(ta, a, tb, b, threshold=0.33)
     return [(f.a_start, f.a_end, f.b_start, f.b_end) for f in found]
 
 
