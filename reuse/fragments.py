@@ -249,4 +249,7 @@ def _overlaps_b(f: Fragment, g: Fragment) -> bool:
     return f.b_start < g.b_end and g.b_start < f.b_end
 
 
-_STOP_STEMS = frozenset(word_hashes(sorted({_stem(w) for w in ENGLISH_STOP_WORDS})).tolist())
+# Stop words as written and as stemmed: a content word can stem to either.
+_STOP_STEMS = frozenset(
+    word_hashes(sorted(ENGLISH_STOP_WORDS | {_stem(w) for w in ENGLISH_STOP_WORDS})).tolist()
+)
