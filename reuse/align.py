@@ -32,6 +32,11 @@ I64 = npt.NDArray[np.int64]
 _MAX_OCCURRENCES = 50
 # A reworded fragment holding an exact passage this long is left to the exact passages.
 LONG_EXACT = 50
+# Passages in order in both documents join across gaps of at most JOIN_GAP words on
+# each side, the longer gap at most JOIN_RATIO times the shorter plus JOIN_SLACK words.
+JOIN_GAP = 40
+JOIN_RATIO = 2
+JOIN_SLACK = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +163,8 @@ def _edits(opcodes: list[tuple[str, int, int, int, int]]) -> tuple[int, list[Wor
     return matched, edits
 
 
-def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage:
+def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage | None:
+    """Align a chain's stretch word by word; None when not one word matches."""
     ops = Indel.opcodes(a[chain.a_start : chain.a_end], b[chain.b_start : chain.b_end])
     shifted = [
         (
@@ -176,6 +182,8 @@ def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage:
         shifted.pop(0)
     while shifted and shifted[-1][0] != "equal":
         shifted.pop()
+    if not shifted:
+        return None
     matched, edits = _edits(shifted)
     return WordPassage(
         shifted[0][1], shifted[-1][2], shifted[0][3], shifted[-1][4], matched, tuple(edits)
@@ -228,7 +236,8 @@ def align_words(a: U64, b: U64, settings: Settings) -> list[WordPassage]:
             continue
         passage = _refine(a_ids, b_ids, chain)
         if (
-            passage.a_end - passage.a_start >= settings.min_words
+            passage is not None
+            and passage.a_end - passage.a_start >= settings.min_words
             and passage.b_end - passage.b_start >= settings.min_words
             and passage.identity >= settings.min_identity
         ):
@@ -271,8 +280,39 @@ def merge_fragments(
         kept = [p for p in kept if p not in inside]
         passage = _refine(a_ids, b_ids, _Chain(a0, b0, a1, b1, 0))
         if (
-            passage.a_end - passage.a_start >= settings.min_words
+            passage is not None
+            and passage.a_end - passage.a_start >= settings.min_words
             and passage.b_end - passage.b_start >= settings.min_words
         ):
             merged.append(passage)
-    return _drop_overlapping(kept + merged)
+    return join_adjacent(_drop_overlapping(kept + merged), a_ids, b_ids)
+
+
+def join_adjacent(
+    passages: list[WordPassage], a_ids: list[int], b_ids: list[int]
+) -> list[WordPassage]:
+    """Join passages that follow each other in both documents across a similar gap.
+
+    A sentence rewritten in both documents leaves gaps of similar length on both sides
+    between the passages around it, and they are one passage with an edit inside. A line
+    inserted on one side only (a promo line, a caption) leaves a one-sided gap and keeps
+    them apart.
+    """
+    out = sorted(passages, key=lambda p: (p.a_start, p.b_start))
+    n = 0
+    while n < len(out) - 1:
+        p, q = out[n], out[n + 1]
+        gap_a, gap_b = q.a_start - p.a_end, q.b_start - p.b_end
+        joined = None
+        if (
+            min(gap_a, gap_b) >= 0
+            and max(gap_a, gap_b) <= JOIN_GAP
+            and max(gap_a, gap_b) <= JOIN_RATIO * min(gap_a, gap_b) + JOIN_SLACK
+        ):
+            joined = _refine(a_ids, b_ids, _Chain(p.a_start, p.b_start, q.a_end, q.b_end, 0))
+        if joined is None:
+            n += 1
+        else:
+            out[n : n + 2] = [joined]
+            n = max(0, n - 1)
+    return out

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reuse.align import align_words
+from reuse.align import JOIN_GAP, align_words, join_adjacent, merge_fragments
 from reuse.settings import Settings
 
 DEFAULT = Settings()
@@ -201,3 +201,34 @@ def test_passage_starts_and_ends_on_a_match() -> None:
     (found,) = align_words(arr(a), arr(b), DEFAULT)
     assert (found.a_start, found.a_end, found.b_start, found.b_end) == (2, 42, 3, 43)
     assert found.edits == ()
+
+
+def test_passages_around_a_sentence_rewritten_on_both_sides_join() -> None:
+    rng = np.random.default_rng(8)
+    first, second = words(rng, 30), words(rng, 30)
+    for gap_a, gap_b, joined in ((12, 10, True), (20, 0, False), (JOIN_GAP + 1, JOIN_GAP, False)):
+        a = first + words(rng, gap_a) + second
+        b = first + words(rng, gap_b) + second
+        found = align_words(arr(a), arr(b), DEFAULT)
+        assert len(found) == 2, (gap_a, gap_b)
+        spans = [(p.a_start, p.a_end, p.b_start, p.b_end) for p in join_adjacent(found, a, b)]
+        if joined:
+            assert spans == [(0, 60 + gap_a, 0, 60 + gap_b)]
+        else:
+            assert spans == [(0, 30, 0, 30), (30 + gap_a, 60 + gap_a, 30 + gap_b, 60 + gap_b)]
+
+
+def test_passages_out_of_order_never_join() -> None:
+    rng = np.random.default_rng(9)
+    first, second = words(rng, 30), words(rng, 30)
+    a = first + words(rng, 5) + second
+    b = second + words(rng, 5) + first
+    found = align_words(arr(a), arr(b), DEFAULT)
+    assert join_adjacent(found, a, b) == found
+    assert len(found) == 2
+
+
+def test_fragment_without_one_shared_word_is_dropped() -> None:
+    rng = np.random.default_rng(10)
+    a, b = words(rng, 40), words(rng, 40)
+    assert merge_fragments([], [(0, 40, 0, 40)], arr(a), arr(b), DEFAULT) == []
