@@ -5,9 +5,16 @@ Following the best PAN text-alignment systems (Sanchez-Perez, Sidorov and Gelbuk
 sentences are compared as bags of content words: a pair of sentences is a seed when both
 their TF-IDF cosine and their Dice coefficient pass a threshold; seeds close to each other
 in both documents are clustered into fragments, and a fragment is kept when its two sides,
-taken whole, are still similar. Two independent reports of one event often share a
-sentence or two of facts (a casualty list, a unit's name), so a fragment needs three
-seeds.
+taken whole, are still similar.
+
+How many seeds a fragment needs depends on the rest of the two texts. Two independent
+reports of one event share a sentence or two of facts (a casualty list, a unit's name)
+and are alike elsewhere too; two texts alike nowhere but in two sentences share them
+because one took them from the other. So a fragment needs three seeds, or two when the
+sentences outside the seeds are unrelated.
+
+A summary condenses a long text into a few sentences, each matching sentences spread
+across the original; where it covers most of the original, it summarises all of it.
 """
 
 from __future__ import annotations
@@ -32,12 +39,21 @@ _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 # A sentence shorter than this joins the next one: headings and fragments say little.
 _MIN_SENTENCE_WORDS = 4
 # Seeds a fragment needs: independent reports of one event share a sentence or two of
-# facts (a casualty list, a unit's name); reworded reuse runs longer.
+# facts (a casualty list, a unit's name); reworded reuse runs longer. Two seeds are
+# enough when the sentences outside any seed are less alike than UNRELATED (cosine of
+# their TF-IDF bags): texts on one subject are alike well beyond their shared facts.
 MIN_SEEDS = 3
-# Sentences a summary's matches may lie apart in the summarised text, and how many times
-# longer that stretch must be than the summary.
-SUMMARY_GAP = 24
+MIN_SEEDS_UNRELATED = 2
+UNRELATED = 0.25
+# How many times longer the summarised stretch must be than the summary. A summary's
+# matches may lie any distance apart in the summarised text.
 SUMMARY_RATIO = 3
+# A summary whose matches span at least this share of the summarised text summarises
+# all of it: its first and last sentences are rarely condensed in so many words.
+WHOLE_TEXT = 0.5
+# An ordinary fragment is "balanced" when its longer side is less than this many times
+# its shorter side: reworded text, not a summary.
+BALANCED = 2.0
 # A summary is short and matches most of its own sentences; scattered chance matches
 # over a long stretch are not a summary.
 SUMMARY_DENSITY = 0.6
@@ -187,13 +203,16 @@ def find_fragments(
         cosine = dots[i, j] / (a_norm[i] * b_norm[j])
         if cosine >= threshold:
             seeds.append((i, j))
-    if len(seeds) < MIN_SEEDS:
+    if len(seeds) < MIN_SEEDS_UNRELATED:
         return []
+    min_seeds = MIN_SEEDS_UNRELATED if _background(seeds, a_w, b_w) < UNRELATED else MIN_SEEDS
 
     def build(groups: list[list[tuple[int, int]]], dense: int = -1) -> list[Fragment]:
         found = []
         for group in groups:
-            if len(group) < MIN_SEEDS:
+            # Seeds count as the sentences they pair on the side with fewer: one
+            # sentence matching a line repeated in the other text is one seed.
+            if min(len({s[0] for s in group}), len({s[1] for s in group})) < min_seeds:
                 continue
             i0, i1 = min(s[0] for s in group), max(s[0] for s in group)
             j0, j1 = min(s[1] for s in group), max(s[1] for s in group)
@@ -220,25 +239,67 @@ def find_fragments(
 
     fragments = build(_cluster(seeds, (max_gap, max_gap)))
     # A summary condenses a long stretch of the other text: its sentences match sentences
-    # spread far apart there. Cluster again with a wide gap on the longer side, and keep
+    # spread far apart there. Cluster again with no gap limit on the longer side, and keep
     # what comes out several times longer on that side than on the summary's.
+    unbounded = len(a_spans) + len(b_spans)
     summaries = [
-        f
-        for f in build(_cluster(seeds, (max_gap, SUMMARY_GAP)), dense=0)
+        _whole(f, len(a), len(b))
+        for f in build(_cluster(seeds, (max_gap, unbounded)), dense=0)
         if f.b_end - f.b_start >= SUMMARY_RATIO * (f.a_end - f.a_start)
     ] + [
-        f
-        for f in build(_cluster(seeds, (SUMMARY_GAP, max_gap)), dense=1)
+        _whole(f, len(a), len(b))
+        for f in build(_cluster(seeds, (unbounded, max_gap)), dense=1)
         if f.a_end - f.a_start >= SUMMARY_RATIO * (f.b_end - f.b_start)
     ]
-    # Where ordinary fragments already align a stretch, it is reworded text, not a
-    # summary: summaries only fill in where no ordinary fragment was found.
-    fragments += [
-        summary
-        for summary in summaries
-        if not any(_overlaps_a(summary, f) or _overlaps_b(summary, f) for f in fragments)
+    # Where one balanced fragment holds half a summary's seeds, the stretch is reworded
+    # text, not a summary. Otherwise the summary replaces the pieces of it found as
+    # ordinary fragments.
+    summaries = [
+        summary for summary in summaries if 2 * _reworded_seeds(summary, fragments) < summary.seeds
     ]
-    return sorted(fragments, key=lambda f: (f.a_start, f.b_start))
+    fragments = [f for f in fragments if not any(_overlaps(s, f) for s in summaries)]
+    return sorted(fragments + summaries, key=lambda f: (f.a_start, f.b_start))
+
+
+def _background(seeds: list[tuple[int, int]], a_w: csr_matrix, b_w: csr_matrix) -> float:
+    """Cosine of the TF-IDF bags of the two texts' sentences outside any seed."""
+    a_rest = np.ones(a_w.shape[0], dtype=bool)
+    b_rest = np.ones(b_w.shape[0], dtype=bool)
+    a_rest[[i for i, _ in seeds]] = False
+    b_rest[[j for _, j in seeds]] = False
+    a_bag = np.asarray(a_w[a_rest].sum(axis=0)).ravel()
+    b_bag = np.asarray(b_w[b_rest].sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(a_bag) * np.linalg.norm(b_bag))
+    return float(a_bag @ b_bag) / norm if norm else 0.0
+
+
+def _whole(summary: Fragment, a_words: int, b_words: int) -> Fragment:
+    """Stretch a summary over the whole summarised text when it spans most of it."""
+    if summary.b_end - summary.b_start >= SUMMARY_RATIO * (summary.a_end - summary.a_start):
+        if summary.b_end - summary.b_start >= WHOLE_TEXT * b_words:
+            return Fragment(summary.a_start, summary.a_end, 0, b_words, summary.seeds)
+    elif summary.a_end - summary.a_start >= WHOLE_TEXT * a_words:
+        return Fragment(0, a_words, summary.b_start, summary.b_end, summary.seeds)
+    return summary
+
+
+def _reworded_seeds(summary: Fragment, fragments: list[Fragment]) -> int:
+    """The most seeds one balanced fragment inside ``summary`` holds."""
+    return max(
+        (
+            f.seeds
+            for f in fragments
+            if _overlaps(summary, f)
+            and max(f.a_end - f.a_start, f.b_end - f.b_start)
+            < BALANCED * min(f.a_end - f.a_start, f.b_end - f.b_start)
+        ),
+        default=0,
+    )
+
+
+def _overlaps(f: Fragment, g: Fragment) -> bool:
+    """Whether two fragments overlap in both texts."""
+    return _overlaps_a(f, g) and _overlaps_b(f, g)
 
 
 def _overlaps_a(f: Fragment, g: Fragment) -> bool:

@@ -49,11 +49,34 @@ def test_reworded_passage_is_one_fragment() -> None:
     assert fragments(a, b) == [(6 * 14, 11 * 14, 3 * 14, 8 * 14)]
 
 
-def test_two_similar_sentences_are_not_enough() -> None:
+def on_topic(rng: random.Random, topic: list[str], n: int = 14) -> list[str]:
+    """A sentence mostly in a subject's vocabulary, as reports of one event are."""
+    return [rng.choice(topic) if rng.random() < 0.7 else rng.choice(VOCAB) for _ in range(n)]
+
+
+def test_two_similar_sentences_in_texts_on_one_subject_are_not_enough() -> None:
     rng = random.Random(2)
+    topic = rng.sample(VOCAB, 40)
     shared = [sentence(rng) for _ in range(2)]
-    a = text_of([sentence(rng) for _ in range(5)] + shared + [sentence(rng) for _ in range(5)])
-    b = text_of([sentence(rng) for _ in range(5)] + [reword(rng, s) for s in shared])
+    a = text_of([on_topic(rng, topic) for _ in range(5)] + shared + [on_topic(rng, topic)])
+    b = text_of([on_topic(rng, topic) for _ in range(5)] + [reword(rng, s) for s in shared])
+    assert fragments(a, b) == []
+
+
+def test_two_similar_sentences_in_otherwise_unrelated_texts_are_reuse() -> None:
+    for seed in range(5):
+        rng = random.Random(seed)
+        shared = [sentence(rng) for _ in range(2)]
+        a = text_of([sentence(rng) for _ in range(5)] + shared + [sentence(rng) for _ in range(5)])
+        b = text_of([sentence(rng) for _ in range(5)] + [reword(rng, s) for s in shared])
+        assert fragments(a, b) == [(5 * 14, 7 * 14, 5 * 14, 7 * 14)]
+
+
+def test_one_similar_sentence_is_never_enough() -> None:
+    rng = random.Random(6)
+    shared = sentence(rng)
+    a = text_of([sentence(rng) for _ in range(5)] + [shared] + [sentence(rng) for _ in range(5)])
+    b = text_of([sentence(rng) for _ in range(5)] + [reword(rng, shared)])
     assert fragments(a, b) == []
 
 
@@ -78,7 +101,7 @@ def test_reworded_reuse_through_compare_and_switch_off() -> None:
 
 def test_summary_spans_the_stretch_it_condenses() -> None:
     rng = random.Random(4)
-    source = [sentence(rng) for _ in range(40)]
+    source = [sentence(rng) for _ in range(60)]
     # Five summary sentences, each restating a source sentence six sentences apart: too
     # far apart for an ordinary fragment, the spread of a summary.
     summary = [reword(rng, source[6 * k]) for k in range(5)]
@@ -87,3 +110,47 @@ def test_summary_spans_the_stretch_it_condenses() -> None:
     ((a0, a1, b0, b1),) = fragments(a, b)
     assert (a0, a1) == (3 * 14, 8 * 14)
     assert (b0, b1) == (0, 25 * 14)  # from the first restated sentence to the last
+
+
+def test_summary_of_most_of_a_text_spans_all_of_it() -> None:
+    rng = random.Random(5)
+    source = [sentence(rng) for _ in range(40)]
+    # Restating sentences 6 to 30 of 40: a summary's first and last lines rarely
+    # condense the very first and last sentences of the original.
+    summary = [reword(rng, source[6 + 6 * k]) for k in range(5)]
+    a = text_of(summary + [sentence(rng) for _ in range(3)])
+    b = text_of(source)
+    assert fragments(a, b) == [(0, 5 * 14, 0, 40 * 14)]
+    # And the same with the summary second.
+    assert fragments(b, a) == [(0, 40 * 14, 0, 5 * 14)]
+
+
+def test_summary_replaces_the_pieces_found_as_ordinary_fragments() -> None:
+    rng = random.Random(7)
+    source = [sentence(rng) for _ in range(60)]
+    # Three restated sentences close together make an ordinary fragment on their own;
+    # with the rest of the summary they are one summary of the whole stretch.
+    picks = [0, 1, 2, 10, 16, 22, 28]
+    summary = [reword(rng, source[k]) for k in picks]
+    a = text_of(summary)
+    b = text_of(source + [sentence(rng) for _ in range(20)])
+    assert fragments(a, b) == [(0, 7 * 14, 0, 29 * 14)]
+
+
+def test_reworded_text_holding_half_the_matches_is_not_a_summary() -> None:
+    rng = random.Random(8)
+    source = [sentence(rng) for _ in range(60)]
+    # Three sentences reworded in place, then three scattered chance-like matches: the
+    # block is reworded text, and the scattered sentences do not make it a summary.
+    picks = [0, 1, 2, 16, 22, 28]
+    a = text_of([reword(rng, source[k]) for k in picks])
+    b = text_of(source + [sentence(rng) for _ in range(20)])
+    assert fragments(a, b) == [(0, 3 * 14, 0, 3 * 14)]
+
+
+def test_one_sentence_matching_a_repeated_line_is_one_seed() -> None:
+    rng = random.Random(9)
+    line = sentence(rng)
+    a = text_of([sentence(rng) for _ in range(3)] + [line] + [sentence(rng) for _ in range(3)])
+    b = text_of([reword(rng, line), sentence(rng), reword(rng, line)])
+    assert fragments(a, b) == []
