@@ -93,8 +93,17 @@ def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _bags(hashes: U64, spans: list[tuple[int, int]], vocab: dict[int, int]) -> csr_matrix:
-    """One row of content-word (stemmed, not stop word) presence per sentence."""
+def _bags(
+    hashes: U64,
+    spans: list[tuple[int, int]],
+    vocab: dict[int, int],
+    ignore: npt.NDArray[np.bool_] | None,
+) -> csr_matrix:
+    """One row of content-word (stemmed, not stop word) presence per sentence; words
+    marked in ``ignore`` are left out."""
+    if ignore is not None and ignore.any():
+        hashes = hashes.copy()
+        hashes[ignore] = next(iter(_STOP_STEMS))
     rows, cols = [], []
     for row, (start, end) in enumerate(spans):
         for h in set(hashes[start:end].tolist()) - _STOP_STEMS:
@@ -166,6 +175,8 @@ def find_fragments(
     *,
     threshold: float,
     max_gap: int = 5,
+    a_ignore: npt.NDArray[np.bool_] | None = None,
+    b_ignore: npt.NDArray[np.bool_] | None = None,
 ) -> list[Fragment]:
     """Return the reworded fragments two texts share.
 
@@ -173,13 +184,14 @@ def find_fragments(
         a, b: the tokens of each text; a_text, b_text: the texts.
         threshold: cosine and Dice a sentence pair must both reach to seed a fragment.
         max_gap: sentences between seeds that one fragment may span.
+        a_ignore, b_ignore: words to leave out (boilerplate), if any.
     """
     a_spans, b_spans = sentences(a, a_text), sentences(b, b_text)
     if not a_spans or not b_spans:
         return []
     vocab: dict[int, int] = {}
-    a_bags = _bags(_stemmed(a.words), a_spans, vocab)
-    b_bags = _bags(_stemmed(b.words), b_spans, vocab)
+    a_bags = _bags(_stemmed(a.words), a_spans, vocab, a_ignore)
+    b_bags = _bags(_stemmed(b.words), b_spans, vocab, b_ignore)
     width = max(a_bags.shape[1], b_bags.shape[1])
     a_bags.resize((a_bags.shape[0], width))
     b_bags.resize((b_bags.shape[0], width))

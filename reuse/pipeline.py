@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
 from reuse import __version__
 from reuse.align import WordPassage, align_words, merge_fragments
@@ -25,6 +29,9 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the library itself never prints."""
 
 U64 = npt.NDArray[np.uint64]
+_LINE_BREAK = re.compile(r"\n")
+# Boilerplate words get hashes from here up, distinct per document and position.
+_UNIQUE = np.uint64(0xB0B0 << 48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +39,7 @@ class _Prepared:
     tokens: Tokens
     hashes: U64
     shingles: U64
+    boilerplate: npt.NDArray[np.bool_] | None = None
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -42,6 +50,49 @@ def _prepare(document: Document, settings: Settings) -> _Prepared:
     tokens = tokenise(document.text)
     hashes = word_hashes(tokens.words)
     return _Prepared(tokens, hashes, shingle_hashes(hashes, settings.shingle_words))
+
+
+def _lines(text: str, tokens: Tokens, hashes: U64) -> list[tuple[int, int, int]]:
+    """Each line's ``(start word, end word, key)``; the key hashes the line's words."""
+    breaks = np.array([m.start() for m in _LINE_BREAK.finditer(text)], dtype=np.int64)
+    line_of = np.searchsorted(breaks, tokens.starts)
+    if not len(line_of):
+        return []
+    edges = np.flatnonzero(np.diff(line_of)) + 1
+    bounds = [0, *edges.tolist(), len(line_of)]
+    return [
+        (s, e, xxhash.xxh3_64_intdigest(hashes[s:e].tobytes()))
+        for s, e in itertools.pairwise(bounds)
+    ]
+
+
+def _mask_boilerplate(
+    documents: Sequence[Document], prepared: list[_Prepared], settings: Settings
+) -> list[_Prepared]:
+    """Take boilerplate lines, found word for word in ``settings.boilerplate`` documents
+    or more, out of shingles and alignment: their words get hashes no other word has."""
+    if not settings.boilerplate or len(documents) < settings.boilerplate:
+        return prepared
+    lines = [_lines(d.text, p.tokens, p.hashes) for d, p in zip(documents, prepared, strict=True)]
+    counts: Counter[int] = Counter()
+    for doc_lines in lines:
+        counts.update({key for _, _, key in doc_lines})
+    out = []
+    for n, (p, doc_lines) in enumerate(zip(prepared, lines, strict=True)):
+        common = [(s, e) for s, e, key in doc_lines if counts[key] >= settings.boilerplate]
+        if not common:
+            out.append(p)
+            continue
+        mask = np.zeros(len(p.tokens), dtype=bool)
+        for s, e in common:
+            mask[s:e] = True
+        hashes = p.hashes.copy()
+        where = np.flatnonzero(mask).astype(np.uint64)
+        hashes[mask] = _UNIQUE + (np.uint64(n) << np.uint64(24)) + where
+        out.append(
+            _Prepared(p.tokens, hashes, shingle_hashes(hashes, settings.shingle_words), mask)
+        )
+    return out
 
 
 def _char_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
@@ -151,6 +202,7 @@ def compare(
     for n, document in enumerate(documents, 1):
         prepared.append(_prepare(document, settings))
         report("fingerprinting", n, total)
+    prepared = _mask_boilerplate(documents, prepared, settings)
 
     planned = _plan_pairs(documents, prepared, settings, pairs, against)
     aligned: list[tuple[int, int, list[WordPassage]]] = []
@@ -164,6 +216,8 @@ def compare(
                 pb.tokens,
                 documents[j].text,
                 threshold=settings.reworded,
+                a_ignore=pa.boilerplate,
+                b_ignore=pb.boilerplate,
             )
             word_passages = merge_fragments(
                 word_passages,

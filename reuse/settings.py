@@ -40,6 +40,9 @@ class Settings:
         reworded: cosine and Dice two sentences must both reach to count as the same
             sentence reworded (0 turns reworded-passage search off). Lower finds looser
             paraphrase, and more coincidences between reports of one event.
+        boilerplate: a line (text between line breaks) found word for word in at least
+            this many documents is boilerplate (a newsletter call, a copyright line) and
+            is never part of a passage; 0 turns this off.
     """
 
     min_words: int = 15
@@ -53,6 +56,7 @@ class Settings:
     min_identity: float = 0.5
     topic_matrix_limit: int = 2000
     reworded: float = 0.33
+    boilerplate: int = 10
 
     def __post_init__(self) -> None:
         positive = {
@@ -78,6 +82,10 @@ class Settings:
             raise SettingsError(f"min_identity must be in [0, 1], got {self.min_identity}")
         if not 0.0 <= self.reworded <= 1.0:
             raise SettingsError(f"reworded must be in [0, 1], got {self.reworded}")
+        if self.boilerplate < 0 or self.boilerplate == 1:
+            raise SettingsError(
+                f"boilerplate must be 0 (off) or at least 2 documents, got {self.boilerplate}"
+            )
         if self.topic_matrix_limit < 0:
             raise SettingsError("topic_matrix_limit cannot be negative")
 

@@ -213,3 +213,31 @@ def test_sampling_setting_is_applied() -> None:
 def test_resemblance_of_texts_too_short_to_shingle_is_zero() -> None:
     result = reuse.compare([Document("x", "Short one."), Document("y", "x")], pairs=[("x", "y")])
     assert result.pairs[0].resemblance == 0.0
+
+
+def test_lines_repeated_across_many_articles_are_boilerplate_not_reuse() -> None:
+    rng = random.Random(11)
+
+    def filler(n: int) -> str:
+        return " ".join(f"w{rng.randrange(10**6)}" for _ in range(n))
+
+    promo = "Sign up for our daily newsletter to get every headline of the day in your inbox."
+    shared = filler(40)
+    docs = [Document(f"d{n:02d}", f"{filler(120)}\n{promo}") for n in range(12)]
+    docs[0] = Document("d00", f"{filler(60)}\n{shared}\n{promo}")
+    docs[1] = Document("d01", f"{shared}\n{filler(60)}\n{promo}")
+    result = reuse.compare(docs)
+    # The promo line ends every article: boilerplate. The paragraph two share is reuse.
+    assert [(p.a, p.b) for p in result.pairs] == [("d00", "d01")]
+    (passage,) = result.pairs[0].passages
+    assert passage.a_words == 40
+    # Fewer articles than the threshold: the line is ordinary shared text.
+    few = reuse.compare(docs, reuse.Settings(boilerplate=13))
+    assert len(few.pairs) == 66
+    off = reuse.compare(docs, reuse.Settings(boilerplate=0))
+    assert len(off.pairs) == 66
+
+
+def test_boilerplate_setting_is_checked() -> None:
+    with pytest.raises(reuse.SettingsError, match="boilerplate"):
+        reuse.Settings(boilerplate=1)
