@@ -1,0 +1,369 @@
+"""Generate news-like articles with planted reused passages, and the truth.
+
+    python -m benchmarks.corpus 10000 out/          # out/articles.jsonl, out/truth.jsonl
+
+Words and word sequences come from an order-2 word Markov chain trained on the PAN 2013
+source documents (real English prose), so common phrases recur across unrelated
+articles about as often as in real text; ``shingle_sharing`` measures it, for the
+generated articles and for real unrelated documents.
+
+Each article has 400-800 words in paragraphs, and most end with one or two boilerplate
+lines (a newsletter call, a copyright line) drawn from a small pool shared by thousands
+of articles: text that repeats everywhere and is not reuse. Reused passages (50-300
+words) are copied from an origin article into one or more others, lightly edited: 5-10%
+of the words substituted, deleted or inserted. A few passages are reused by many
+articles, as wire copy is.
+
+``truth.jsonl`` holds one line per pair of articles sharing a planted passage, with the
+passage's character spans in both (every two articles holding copies of one passage
+share it, not only origin and copy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from benchmarks.pan13 import corpus_root
+
+I64 = npt.NDArray[np.int64]
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|[0-9]+|[.,]")
+_END = "."
+# Lines of CSS or HTML left in the web pages the PAN sources were taken from: the same
+# junk recurs in many of them, and would be shared by unrelated generated articles.
+_MARKUP = re.compile(r"font-|style=|<[a-z]+|&[a-z]+;|\{|\}")
+BOILERPLATE_LINES = 40
+PLANTED_SHARE = 0.3  # articles that hold at least one planted copy, roughly
+MANY = (5, 30)  # a wire passage is reused by this many articles
+MANY_SHARE = 0.05  # of planted passages
+JUMP = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """An order-2 word Markov chain: after the bigram ``keys[s]``, the next word is one of
+    ``nexts[starts[s] : starts[s] + counts[s]]`` (with repeats, so by frequency)."""
+
+    words: list[str]
+    keys: I64
+    starts: I64
+    counts: I64
+    nexts: I64
+    sentence_starts: I64  # states that begin a sentence
+    # Order 1, by previous word: after word w, one of nexts1[starts1[w] : starts1[w] + counts1[w]].
+    starts1: I64
+    counts1: I64
+    nexts1: I64
+
+    @property
+    def vocabulary(self) -> int:
+        return len(self.words)
+
+
+def train(texts: Iterator[str]) -> Chain:
+    """Learn the chain from texts."""
+    tokens: list[str] = []
+    for text in texts:
+        for line in text.splitlines():
+            if not _MARKUP.search(line):
+                tokens += _TOKEN.findall(line)
+        tokens.append(_END)
+    words, ids = np.unique(np.array(tokens, dtype=object), return_inverse=True)
+    ids = ids.astype(np.int64)
+    v = len(words)
+    key = ids[:-2] * v + ids[1:-1]
+    order = np.argsort(key, kind="stable")
+    key, nexts = key[order], ids[2:][order]
+    keys, starts, counts = np.unique(key, return_index=True, return_counts=True)
+    end = int(np.searchsorted(words, _END))
+    first = keys // v
+    order1 = np.argsort(ids[:-1], kind="stable")
+    counts1 = np.bincount(ids[:-1], minlength=v).astype(np.int64)
+    return Chain(
+        words=[str(w) for w in words],
+        keys=keys,
+        starts=starts.astype(np.int64),
+        counts=counts.astype(np.int64),
+        nexts=nexts,
+        sentence_starts=np.flatnonzero(first == end).astype(np.int64),
+        starts1=(np.cumsum(counts1) - counts1).astype(np.int64),
+        counts1=counts1,
+        nexts1=ids[1:][order1],
+    )
+
+
+def pan_chain() -> Chain:
+    root = corpus_root()
+    if root is None:
+        raise SystemExit("PAN 2013 corpus not found: it is the generator's source of English")
+    files = sorted((root / "src").glob("*.txt"))
+    return train(f.read_text(encoding="utf-8", errors="replace") for f in files)
+
+
+def walk(chain: Chain, n: int, length: int, rng: np.random.Generator) -> I64:
+    """``n`` word-id sequences of ``length`` words, generated side by side.
+
+    Now and then (JUMP) the next word follows the previous word alone: an order-2 chain
+    left to itself copies long runs of its training text where a bigram has only one
+    continuation, and unrelated articles would share them.
+    """
+    v = chain.vocabulary
+    state = rng.choice(chain.sentence_starts, n)
+    out = np.empty((n, length), dtype=np.int64)
+    for t in range(length):
+        pick = chain.starts[state] + (rng.random(n) * chain.counts[state]).astype(np.int64)
+        word = chain.nexts[pick]
+        jump = rng.random(n) < JUMP
+        prev = chain.keys[state[jump]] % v
+        pick1 = chain.starts1[prev] + (rng.random(len(prev)) * chain.counts1[prev]).astype(np.int64)
+        word[jump] = chain.nexts1[pick1]
+        out[:, t] = word
+        key = (chain.keys[state] % v) * v + word
+        at = np.minimum(np.searchsorted(chain.keys, key), len(chain.keys) - 1)
+        lost = chain.keys[at] != key  # the bigram only ended the training text
+        at[lost] = rng.choice(chain.sentence_starts, int(lost.sum()))
+        state = at
+    return out
+
+
+class Renderer:
+    """Word ids to text with character offsets: words spaced, punctuation attached,
+    sentences capitalised, a paragraph break every few sentences."""
+
+    def __init__(self, chain: Chain) -> None:
+        words = chain.words
+        self.end = words.index(_END)
+        self.punct = np.array([w in {".", ","} for w in words])
+        self.plain = [(w if p else " " + w) for w, p in zip(words, self.punct, strict=True)]
+        self.capital = [
+            (w if p else " " + w[:1].upper() + w[1:])
+            for w, p in zip(words, self.punct, strict=True)
+        ]
+
+    def render(self, ids: list[int], rng: np.random.Generator) -> tuple[str, list[int], list[int]]:
+        """Return the text and each word's start and end offsets."""
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        at = 0
+        sentence_start = True
+        for word in ids:
+            piece = self.capital[word] if sentence_start else self.plain[word]
+            if sentence_start and parts and rng.random() < 0.3:
+                piece = "\n\n" + piece[1:]
+            elif not parts:
+                piece = piece.lstrip()
+            parts.append(piece)
+            skip = len(piece) - len(piece.lstrip())
+            starts.append(at + skip)
+            at += len(piece)
+            ends.append(at)
+            sentence_start = word == self.end
+        return "".join(parts), starts, ends
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """One article's copy of a planted passage: word range ``[start, end)``."""
+
+    passage: int
+    article: int
+    start: int
+    end: int
+
+
+def _edit(ids: list[int], rate: float, v: int, rng: np.random.Generator) -> list[int]:
+    out = []
+    for word in ids:
+        if rng.random() >= rate:
+            out.append(word)
+            continue
+        kind = rng.integers(3)
+        if kind == 0:
+            out.append(int(rng.integers(v)))
+        elif kind == 2:
+            out += [word, int(rng.integers(v))]
+    return out
+
+
+def generate(
+    n: int, chain: Chain, seed: int = 0
+) -> tuple[list[dict[str, str]], list[dict[str, object]]]:
+    """Return ``n`` articles (``id``, ``text``) and the planted pairs' truth."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(400, 801, n)
+    body = walk(chain, n, 800, rng)
+    articles: list[list[int]] = [body[i, : lengths[i]].tolist() for i in range(n)]
+    boiler = [
+        walk(chain, 1, int(rng.integers(8, 25)), rng)[0].tolist() for _ in range(BOILERPLATE_LINES)
+    ]
+
+    # Planted passages: each taken from an origin article, pasted into others.
+    copies: list[Planted] = []
+    planted = 0
+    pasted: dict[int, list[tuple[int, list[int], int]]] = {}
+    budget = int(n * PLANTED_SHARE)
+    taken: dict[int, list[tuple[int, int]]] = {}
+    while budget > 0 and n > 1:
+        many = rng.random() < MANY_SHARE
+        k = int(rng.integers(*MANY)) if many else 1
+        k = min(k, n - 1)
+        size = int(rng.integers(50, 301))
+        origin = int(rng.integers(n))
+        if lengths[origin] <= size:
+            continue
+        start = int(rng.integers(0, lengths[origin] - size))
+        # Passages never overlap in their origin: each shared stretch has one story.
+        if any(s < start + size and start < e for s, e in taken.get(origin, [])):
+            continue
+        taken.setdefault(origin, []).append((start, start + size))
+        source = articles[origin][start : start + size]
+        copies.append(Planted(planted, origin, start, start + size))
+        others = rng.choice(np.delete(np.arange(n), origin), k, replace=False)
+        for target in others.tolist():
+            edited = _edit(source, float(rng.uniform(0.05, 0.10)), chain.vocabulary, rng)
+            at = int(rng.integers(0, len(articles[target]) + 1))
+            pasted.setdefault(target, []).append((at, edited, planted))
+        planted += 1
+        budget -= k + 1
+
+    renderer = Renderer(chain)
+    out_articles = []
+    spans: dict[tuple[int, int], tuple[int, int]] = {}  # (passage, article) -> chars
+    for i in range(n):
+        words = list(articles[i])
+        marks: list[tuple[int, int, int]] = []  # passage, start word, end word
+        for c in copies:
+            if c.article == i:
+                marks.append((c.passage, c.start, c.end))
+        # Copies go in at sentence starts, never inside another passage.
+        for at, edited, passage in sorted(pasted.get(i, []), key=lambda p: p[0]):
+            at = _sentence_start(words, at, renderer.end)
+            for _, s, e in marks:
+                if s < at < e:
+                    at = e
+            words[at:at] = edited
+            marks = [
+                (p, s + len(edited), e + len(edited)) if s >= at else (p, s, e) for p, s, e in marks
+            ]
+            marks.append((passage, at, at + len(edited)))
+        lines = rng.choice(BOILERPLATE_LINES, int(rng.integers(0, 3)), replace=False).tolist()
+        text, starts, ends = renderer.render(words, rng)
+        for line in lines:
+            tail, _, _ = renderer.render(boiler[line], rng)
+            text += "\n\n" + tail
+        for passage, s, e in marks:
+            spans[(passage, i)] = (starts[s], ends[e - 1])
+        out_articles.append({"id": f"a{i:07d}", "text": text})
+
+    sizes = {c.passage: c.end - c.start for c in copies}
+    holders: dict[int, list[int]] = {}
+    for passage, article in spans:
+        holders.setdefault(passage, []).append(article)
+    truth: list[dict[str, object]] = []
+    for passage, members in sorted(holders.items()):
+        members.sort()
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                truth.append(
+                    {
+                        "passage": passage,
+                        "words": sizes[passage],
+                        "a": out_articles[a]["id"],
+                        "a_span": list(spans[(passage, a)]),
+                        "b": out_articles[b]["id"],
+                        "b_span": list(spans[(passage, b)]),
+                    }
+                )
+    return out_articles, truth
+
+
+def _sentence_start(words: list[int], at: int, end: int) -> int:
+    """The first word of the sentence at or after word ``at`` (or the end)."""
+    while at < len(words) and at > 0 and words[at - 1] != end:
+        at += 1
+    return at
+
+
+def _shingles(text: str) -> set[int]:
+    from reuse.fingerprint import shingle_hashes, word_hashes
+    from reuse.text import tokenise
+
+    return set(shingle_hashes(word_hashes(tokenise(text).words), 5).tolist())
+
+
+def _shared_per_600(a: str, b: str) -> float:
+    """Shared 5-word shingles, scaled to two 600-word texts."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) * (600 / len(sa)) * (600 / len(sb))
+
+
+def shingle_sharing(
+    articles: list[dict[str, str]], truth: list[dict[str, object]], samples: int = 1000
+) -> dict[str, float]:
+    """Mean shared 5-word shingles per pair of 600-word texts: random generated pairs
+    with no planted passage, and the real unrelated PAN 2013 no-plagiarism pairs."""
+    rng = np.random.default_rng(1)
+    related = {(t["a"], t["b"]) for t in truth} | {(t["b"], t["a"]) for t in truth}
+    generated = []
+    while len(generated) < samples and len(articles) > 1:
+        i, j = rng.choice(len(articles), 2, replace=False).tolist()
+        if (articles[i]["id"], articles[j]["id"]) not in related:
+            generated.append(_shared_per_600(articles[i]["text"], articles[j]["text"]))
+    out = {"generated": float(np.mean(generated)) if generated else 0.0}
+    root = corpus_root()
+    if root is not None:
+        real = []
+        subset = root / "01-no-plagiarism"
+        for line in (subset / "pairs").read_text(encoding="utf-8").split("\n")[:samples]:
+            if line.strip():
+                susp, src = line.split()
+                real.append(
+                    _shared_per_600(
+                        (root / "susp" / susp).read_text(encoding="utf-8", errors="replace"),
+                        (root / "src" / src).read_text(encoding="utf-8", errors="replace"),
+                    )
+                )
+        out["real"] = float(np.mean(real))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="articles to generate")
+    parser.add_argument("out", type=Path, help="folder for articles.jsonl and truth.jsonl")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--measure", action="store_true", help="compare shingle sharing with real text"
+    )
+    args = parser.parse_args()
+    articles, truth = generate(args.n, pan_chain(), args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with (args.out / "articles.jsonl").open("w", encoding="utf-8") as f:
+        for article in articles:
+            f.write(json.dumps(article) + "\n")
+    with (args.out / "truth.jsonl").open("w", encoding="utf-8") as f:
+        for line in truth:
+            f.write(json.dumps(line) + "\n")
+    print(f"{len(articles)} articles, {len(truth)} planted pairs -> {args.out}")
+    if args.measure:
+        sharing = shingle_sharing(articles, truth)
+        print(
+            "shared 5-word shingles per unrelated pair of 600-word texts: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in sharing.items())
+        )
+
+
+if __name__ == "__main__":
+    main()
