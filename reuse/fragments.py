@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import xxhash
-from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from reuse.fingerprint import word_hashes
@@ -34,6 +33,8 @@ from reuse.text import Tokens
 __all__ = ["Fragment", "find_fragments"]
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 # A sentence shorter than this joins the next one: headings and fragments say little.
@@ -93,24 +94,52 @@ def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _bags(
-    hashes: U64,
-    spans: list[tuple[int, int]],
-    vocab: dict[int, int],
-    ignore: npt.NDArray[np.bool_] | None,
-) -> csr_matrix:
-    """One row of content-word (stemmed, not stop word) presence per sentence; words
-    marked in ``ignore`` are left out."""
-    if ignore is not None and ignore.any():
-        hashes = hashes.copy()
-        hashes[ignore] = next(iter(_STOP_STEMS))
-    rows, cols = [], []
-    for row, (start, end) in enumerate(spans):
-        for h in set(hashes[start:end].tolist()) - _STOP_STEMS:
-            rows.append(row)
-            cols.append(vocab.setdefault(h, len(vocab)))
-    data = np.ones(len(rows), dtype=np.float64)
-    return csr_matrix((data, (rows, cols)), shape=(len(spans), max(1, len(vocab) + 1)))
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """A text's sentences as sets of content words (stemmed, not stop words).
+
+    ``term`` and ``sentence`` list each (content word, sentence) once, sorted by word;
+    ``terms`` and ``counts`` are the distinct words and how many sentences hold each.
+    Built once per document, then matched against any number of others.
+    """
+
+    spans: list[tuple[int, int]]
+    term: U64
+    sentence: I64
+    sizes: I64
+    terms: U64
+    counts: I64
+
+
+def index_sentences(
+    tokens: Tokens, text: str, ignore: npt.NDArray[np.bool_] | None = None
+) -> Sentences:
+    """Split a text into sentences and index their content words; words marked in
+    ``ignore`` (boilerplate) are left out."""
+    spans = sentences(tokens, text)
+    hashes = _stemmed(tokens.words)
+    keep = ~np.isin(hashes, _STOP_ARRAY)
+    if ignore is not None:
+        keep &= ~ignore
+    owner = np.zeros(len(hashes), dtype=np.int64)
+    for n, (start, _end) in enumerate(spans[1:], 1):
+        owner[start:] = n
+    term, sentence = hashes[keep], owner[keep]
+    # One entry per (word, sentence), sorted by word then sentence.
+    order = np.lexsort((sentence, term))
+    term, sentence = term[order], sentence[order]
+    first = np.ones(len(term), dtype=bool)
+    first[1:] = (term[1:] != term[:-1]) | (sentence[1:] != sentence[:-1])
+    term, sentence = term[first], sentence[first]
+    terms, counts = np.unique(term, return_counts=True)
+    return Sentences(
+        spans=spans,
+        term=term,
+        sentence=sentence,
+        sizes=np.bincount(sentence, minlength=len(spans)).astype(np.int64),
+        terms=terms,
+        counts=counts.astype(np.int64),
+    )
 
 
 def _stem(word: str) -> str:
@@ -175,46 +204,52 @@ def find_fragments(
     *,
     threshold: float,
     max_gap: int = 5,
-    a_ignore: npt.NDArray[np.bool_] | None = None,
-    b_ignore: npt.NDArray[np.bool_] | None = None,
 ) -> list[Fragment]:
-    """Return the reworded fragments two texts share.
+    """Return the reworded fragments two texts share (see `match_sentences`)."""
+    return match_sentences(
+        index_sentences(a, a_text), index_sentences(b, b_text), threshold=threshold, max_gap=max_gap
+    )
+
+
+def match_sentences(
+    sa: Sentences, sb: Sentences, *, threshold: float, max_gap: int = 5
+) -> list[Fragment]:
+    """Return the reworded fragments two indexed texts share.
 
     Args:
-        a, b: the tokens of each text; a_text, b_text: the texts.
+        sa, sb: each text's sentences, from `index_sentences`.
         threshold: cosine and Dice a sentence pair must both reach to seed a fragment.
         max_gap: sentences between seeds that one fragment may span.
-        a_ignore, b_ignore: words to leave out (boilerplate), if any.
     """
-    a_spans, b_spans = sentences(a, a_text), sentences(b, b_text)
-    if not a_spans or not b_spans:
+    a_spans, b_spans = sa.spans, sb.spans
+    if not a_spans or not b_spans or not len(sa.term) or not len(sb.term):
         return []
-    vocab: dict[int, int] = {}
-    a_bags = _bags(_stemmed(a.words), a_spans, vocab, a_ignore)
-    b_bags = _bags(_stemmed(b.words), b_spans, vocab, b_ignore)
-    width = max(a_bags.shape[1], b_bags.shape[1])
-    a_bags.resize((a_bags.shape[0], width))
-    b_bags.resize((b_bags.shape[0], width))
-    # Inverse sentence frequency over both texts' sentences.
-    df = np.asarray(a_bags.sum(axis=0)).ravel() + np.asarray(b_bags.sum(axis=0)).ravel()
+    # Both texts' words in one numbering; inverse sentence frequency over both texts.
+    union = np.union1d(sa.terms, sb.terms)
+    df = np.zeros(len(union), dtype=np.int64)
+    df[np.searchsorted(union, sa.terms)] += sa.counts
+    df[np.searchsorted(union, sb.terms)] += sb.counts
     idf = np.log((len(a_spans) + len(b_spans) + 1) / (df + 1)) + 1.0
-    a_w, b_w = a_bags.multiply(idf).tocsr(), b_bags.multiply(idf).tocsr()
-    a_norm = np.sqrt(np.asarray(a_w.multiply(a_w).sum(axis=1)).ravel())
-    b_norm = np.sqrt(np.asarray(b_w.multiply(b_w).sum(axis=1)).ravel())
-    common = (a_bags @ b_bags.T).tocoo()
-    a_sizes = np.asarray(a_bags.sum(axis=1)).ravel()
-    b_sizes = np.asarray(b_bags.sum(axis=1)).ravel()
-    seeds = []
-    dots = (a_w @ b_w.T).tocsr()
-    for i, j, shared in zip(
-        common.row.tolist(), common.col.tolist(), common.data.tolist(), strict=True
-    ):
-        dice = 2 * shared / (a_sizes[i] + b_sizes[j])
-        if dice < threshold:
-            continue
-        cosine = dots[i, j] / (a_norm[i] * b_norm[j])
-        if cosine >= threshold:
-            seeds.append((i, j))
+    a_col, b_col = np.searchsorted(union, sa.term), np.searchsorted(union, sb.term)
+    a_norm = np.sqrt(np.bincount(sa.sentence, idf[a_col] ** 2, minlength=len(a_spans)))
+    b_norm = np.sqrt(np.bincount(sb.sentence, idf[b_col] ** 2, minlength=len(b_spans)))
+    # Every (a entry, b entry) with the same word: each b word's entries are a run.
+    lo = np.searchsorted(sb.term, sa.term, side="left")
+    hi = np.searchsorted(sb.term, sa.term, side="right")
+    runs = hi - lo
+    a_at = np.repeat(np.arange(len(sa.term)), runs)
+    b_at = np.repeat(lo - (np.cumsum(runs) - runs), runs) + np.arange(int(runs.sum()))
+    key = sa.sentence[a_at] * len(b_spans) + sb.sentence[b_at]
+    pairs, inverse = np.unique(key, return_inverse=True)
+    shared = np.bincount(inverse)
+    dots = np.bincount(inverse, idf[a_col[a_at]] ** 2)
+    ii, jj = pairs // len(b_spans), pairs % len(b_spans)
+    dice = 2 * shared / (sa.sizes[ii] + sb.sizes[jj])
+    cosine = dots / (a_norm[ii] * b_norm[jj])
+    hit = (dice >= threshold) & (cosine >= threshold)
+    seeds = list(zip(ii[hit].tolist(), jj[hit].tolist(), strict=True))
+    a_w = _Weights(sa.sentence, a_col, idf, len(union))
+    b_w = _Weights(sb.sentence, b_col, idf, len(union))
     if len(seeds) < MIN_SEEDS_UNRELATED:
         return []
     min_seeds = MIN_SEEDS_UNRELATED if _background(seeds, a_w, b_w) < UNRELATED else MIN_SEEDS
@@ -237,11 +272,7 @@ def find_fragments(
                     continue
                 if last - first + 1 > SUMMARY_SENTENCES:
                     continue
-            a_bag = a_w[i0 : i1 + 1].sum(axis=0)
-            b_bag = b_w[j0 : j1 + 1].sum(axis=0)
-            whole = float(np.asarray(a_bag @ b_bag.T).item())
-            whole /= float(np.linalg.norm(a_bag) * np.linalg.norm(b_bag)) or 1.0
-            if whole >= threshold:
+            if _cosine(a_w.bag(i0, i1), b_w.bag(j0, j1)) >= threshold:
                 found.append(
                     Fragment(
                         a_spans[i0][0], a_spans[i1][1], b_spans[j0][0], b_spans[j1][1], len(group)
@@ -254,12 +285,13 @@ def find_fragments(
     # spread far apart there. Cluster again with no gap limit on the longer side, and keep
     # what comes out several times longer on that side than on the summary's.
     unbounded = len(a_spans) + len(b_spans)
+    a_words, b_words = a_spans[-1][1], b_spans[-1][1]
     summaries = [
-        _whole(f, len(a), len(b))
+        _whole(f, a_words, b_words)
         for f in build(_cluster(seeds, (max_gap, unbounded)), dense=0)
         if f.b_end - f.b_start >= SUMMARY_RATIO * (f.a_end - f.a_start)
     ] + [
-        _whole(f, len(a), len(b))
+        _whole(f, a_words, b_words)
         for f in build(_cluster(seeds, (unbounded, max_gap)), dense=1)
         if f.a_end - f.a_start >= SUMMARY_RATIO * (f.b_end - f.b_start)
     ]
@@ -273,16 +305,33 @@ def find_fragments(
     return sorted(fragments + summaries, key=lambda f: (f.a_start, f.b_start))
 
 
-def _background(seeds: list[tuple[int, int]], a_w: csr_matrix, b_w: csr_matrix) -> float:
+class _Weights:
+    """Sums of a text's sentence rows, each word weighted by its inverse frequency."""
+
+    def __init__(self, sentence: I64, column: I64, idf: F64, width: int) -> None:
+        self.sentence, self.column, self.idf, self.width = sentence, column, idf, width
+
+    def _sum(self, chosen: npt.NDArray[np.bool_]) -> F64:
+        counts = np.bincount(self.column[chosen], minlength=self.width)
+        return counts * self.idf
+
+    def bag(self, first: int, last: int) -> F64:
+        """Sentences ``first`` to ``last``, inclusive."""
+        return self._sum((self.sentence >= first) & (self.sentence <= last))
+
+    def rest(self, excluded: list[int]) -> F64:
+        """Every sentence but the ``excluded`` ones."""
+        return self._sum(~np.isin(self.sentence, excluded))
+
+
+def _cosine(u: F64, v: F64) -> float:
+    norm = float(np.linalg.norm(u) * np.linalg.norm(v))
+    return float(u @ v) / norm if norm else 0.0
+
+
+def _background(seeds: list[tuple[int, int]], a_w: _Weights, b_w: _Weights) -> float:
     """Cosine of the TF-IDF bags of the two texts' sentences outside any seed."""
-    a_rest = np.ones(a_w.shape[0], dtype=bool)
-    b_rest = np.ones(b_w.shape[0], dtype=bool)
-    a_rest[[i for i, _ in seeds]] = False
-    b_rest[[j for _, j in seeds]] = False
-    a_bag = np.asarray(a_w[a_rest].sum(axis=0)).ravel()
-    b_bag = np.asarray(b_w[b_rest].sum(axis=0)).ravel()
-    norm = float(np.linalg.norm(a_bag) * np.linalg.norm(b_bag))
-    return float(a_bag @ b_bag) / norm if norm else 0.0
+    return _cosine(a_w.rest([i for i, _ in seeds]), b_w.rest([j for _, j in seeds]))
 
 
 def _whole(summary: Fragment, a_words: int, b_words: int) -> Fragment:
@@ -326,3 +375,4 @@ def _overlaps_b(f: Fragment, g: Fragment) -> bool:
 _STOP_STEMS = frozenset(
     word_hashes(sorted(ENGLISH_STOP_WORDS | {_stem(w) for w in ENGLISH_STOP_WORDS})).tolist()
 )
+_STOP_ARRAY = np.array(sorted(_STOP_STEMS), dtype=np.uint64)

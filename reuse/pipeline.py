@@ -17,7 +17,7 @@ from reuse.align import WordPassage, align_words, merge_fragments
 from reuse.candidates import find_candidates
 from reuse.errors import InputError
 from reuse.fingerprint import estimate_jaccard, minhash, sample, shingle_hashes, word_hashes
-from reuse.fragments import find_fragments
+from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
 from reuse.settings import Settings
 from reuse.similarity import fit_topics
@@ -29,6 +29,9 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the library itself never prints."""
 
 U64 = npt.NDArray[np.uint64]
+# Documents whose sentence index is kept while aligning: each is built once, and reused
+# by every pair it is in while it stays.
+_SENTENCE_CACHE = 20_000
 _LINE_BREAK = re.compile(r"\n")
 # Boilerplate words get hashes from here up, distinct per document and position.
 _UNIQUE = np.uint64(0xB0B0 << 48)
@@ -205,19 +208,23 @@ def compare(
     prepared = _mask_boilerplate(documents, prepared, settings)
 
     planned = _plan_pairs(documents, prepared, settings, pairs, against)
+    indexed: dict[int, Sentences] = {}
+
+    def sentence_index(k: int) -> Sentences:
+        if k not in indexed:
+            if len(indexed) >= _SENTENCE_CACHE:
+                indexed.clear()
+            p = prepared[k]
+            indexed[k] = index_sentences(p.tokens, documents[k].text, p.boilerplate)
+        return indexed[k]
+
     aligned: list[tuple[int, int, list[WordPassage]]] = []
     for n, (i, j) in enumerate(planned, 1):
         pa, pb = prepared[i], prepared[j]
         word_passages = align_words(pa.hashes, pb.hashes, settings)
         if settings.reworded:
-            fragments = find_fragments(
-                pa.tokens,
-                documents[i].text,
-                pb.tokens,
-                documents[j].text,
-                threshold=settings.reworded,
-                a_ignore=pa.boilerplate,
-                b_ignore=pb.boilerplate,
+            fragments = match_sentences(
+                sentence_index(i), sentence_index(j), threshold=settings.reworded
             )
             word_passages = merge_fragments(
                 word_passages,
