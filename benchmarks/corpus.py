@@ -45,6 +45,8 @@ PLANTED_SHARE = 0.3  # articles that hold at least one planted copy, roughly
 MANY = (5, 30)  # a wire passage is reused by this many articles
 MANY_SHARE = 0.05  # of planted passages
 JUMP = 0.15
+RARE, RARE_JUMP = 2, 0.5
+REPEATED = 0.1  # share of a training line's 5-grams seen before, above which it is left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +73,21 @@ class Chain:
 def train(texts: Iterator[str]) -> Chain:
     """Learn the chain from texts."""
     tokens: list[str] = []
+    seen: set[int] = set()
     for text in texts:
         for line in text.splitlines():
-            if not _MARKUP.search(line):
-                tokens += _TOKEN.findall(line)
+            if _MARKUP.search(line):
+                continue
+            words = _TOKEN.findall(line)
+            grams = [hash(tuple(words[k : k + 5])) for k in range(len(words) - 4)]
+            repeated = 0
+            for gram in grams:
+                repeated += gram in seen
+                seen.add(gram)
+            # Lists, tables and boilerplate repeat their phrases; the chain would loop
+            # in them and unrelated articles would share long runs.
+            if repeated <= REPEATED * len(grams):
+                tokens += words
         tokens.append(_END)
     words, ids = np.unique(np.array(tokens, dtype=object), return_inverse=True)
     ids = ids.astype(np.int64)
@@ -121,7 +134,9 @@ def walk(chain: Chain, n: int, length: int, rng: np.random.Generator) -> I64:
     for t in range(length):
         pick = chain.starts[state] + (rng.random(n) * chain.counts[state]).astype(np.int64)
         word = chain.nexts[pick]
-        jump = rng.random(n) < JUMP
+        # A bigram seen once or twice has one or two continuations: left alone, the
+        # chain would copy its training text word for word from there.
+        jump = rng.random(n) < np.where(chain.counts[state] <= RARE, RARE_JUMP, JUMP)
         prev = chain.keys[state[jump]] % v
         pick1 = chain.starts1[prev] + (rng.random(len(prev)) * chain.counts1[prev]).astype(np.int64)
         word[jump] = chain.nexts1[pick1]

@@ -47,7 +47,7 @@ def corpus(n: int, seed: int = 0) -> Path:
     return folder
 
 
-def _child_reuse(articles: Path, out: Path, workers: int | None) -> None:
+def _child_reuse(articles: Path, out: Path, workers: int) -> None:
     """Run the pipeline in this process and print its own measurements as JSON."""
     import reuse
     from reuse.corpus import load
@@ -64,8 +64,7 @@ def _child_reuse(articles: Path, out: Path, workers: int | None) -> None:
 
     loaded = load([str(articles)])
     stages["reading"] = time.perf_counter() - started
-    kwargs = {} if workers is None else {"workers": workers}
-    result = reuse.compare(loaded.documents, progress=progress, **kwargs)
+    result = reuse.compare(loaded.documents, progress=progress, workers=workers)
     with out.open("w", encoding="utf-8") as f:
         write_jsonl(result, f)
     wall = time.perf_counter() - started
@@ -199,13 +198,12 @@ def score_baseline(folder: Path, output: Path) -> dict[str, float]:
     }
 
 
-def measure(n: int, baseline: bool, workers: int | None) -> dict[str, object]:
+def measure(n: int, baseline: bool, workers: int) -> dict[str, object]:
     folder = corpus(n)
     out = folder / "reuse-out.jsonl"
     row: dict[str, object] = {"articles": n}
     ours = _run_child(
-        ["reuse", str(folder / "articles.jsonl"), str(out)]
-        + ([] if workers is None else ["--workers", str(workers)])
+        ["reuse", str(folder / "articles.jsonl"), str(out), "--workers", str(workers)]
     )
     row.update(
         wall=round(ours["wall"], 1),
@@ -255,7 +253,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         kind, articles, out = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
         if kind == "reuse":
-            workers = int(sys.argv[6]) if len(sys.argv) > 6 else None
+            workers = int(sys.argv[6]) if len(sys.argv) > 6 else 0
             _child_reuse(articles, out, workers)
         else:
             _child_baseline(articles, out)
@@ -263,7 +261,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--baseline-up-to", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=0, help="0: every core")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:

@@ -206,6 +206,14 @@ def compare(
             min=0, help="Pairs given a side-by-side view in the HTML report (all are ranked)."
         ),
     ] = DEFAULT_PAIR_VIEWS,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Processes to fingerprint and align in; 0 uses every core. The output is "
+            "the same for any number.",
+        ),
+    ] = 0,
     text_col: ColumnOption = "text",
     id_col: ColumnOption = "id",
     title_col: ColumnOption = "title",
@@ -256,6 +264,7 @@ def compare(
                 against=references,
                 notices=loaded.notices,
                 progress=progress,
+                workers=workers,
             )
         with _output(output) as out:
             if format_ is Format.json:

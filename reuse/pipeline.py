@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -15,7 +18,7 @@ import xxhash
 from reuse import __version__
 from reuse.align import WordPassage, align_words, merge_fragments
 from reuse.candidates import find_candidates
-from reuse.errors import InputError
+from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import estimate_jaccard, minhash, sample, shingle_hashes, word_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
@@ -29,6 +32,8 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the library itself never prints."""
 
 U64 = npt.NDArray[np.uint64]
+T = TypeVar("T")
+R = TypeVar("R")
 # Documents whose sentence index is kept while aligning: each is built once, and reused
 # by every pair it is in while it stays.
 _SENTENCE_CACHE = 20_000
@@ -164,6 +169,106 @@ def _plan_pairs(
     return planned
 
 
+# Documents per fingerprinting task, and pairs per alignment task: large enough that
+# handing a task to a worker costs little beside it, small enough to spread the work.
+_PREPARE_CHUNK = 256
+_ALIGN_CHUNK = 256
+# What workers read, set before they start (forked processes inherit it) and in the
+# parent for a single process.
+_shared: dict[str, Any] = {}
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def _prepare_chunk(indices: Sequence[int]) -> list[_Prepared]:
+    documents, settings = _shared["documents"], _shared["settings"]
+    return [_prepare(documents[k], settings) for k in indices]
+
+
+def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, list[WordPassage]]]:
+    documents, settings = _shared["documents"], _shared["settings"]
+    prepared: list[_Prepared] = _shared["prepared"]
+    indexed: dict[int, Sentences] = _shared.setdefault("indexed", {})
+
+    def sentence_index(k: int) -> Sentences:
+        if k not in indexed:
+            if len(indexed) >= _SENTENCE_CACHE:
+                indexed.clear()
+            p = prepared[k]
+            indexed[k] = index_sentences(p.tokens, documents[k].text, p.boilerplate)
+        return indexed[k]
+
+    out = []
+    for i, j in planned:
+        pa, pb = prepared[i], prepared[j]
+        word_passages = align_words(pa.hashes, pb.hashes, settings)
+        if settings.reworded:
+            fragments = match_sentences(
+                sentence_index(i), sentence_index(j), threshold=settings.reworded
+            )
+            word_passages = merge_fragments(
+                word_passages,
+                [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
+                pa.hashes,
+                pb.hashes,
+                settings,
+            )
+        out.append((i, j, word_passages))
+    return out
+
+
+class _Workers:
+    """Run tasks in this process or in forked worker processes, results in task order.
+
+    Workers read the documents, settings and (once `share` is called) the prepared
+    documents from what they inherit, so only task lists and results cross between
+    processes. Without ``fork`` (Windows) everything runs in this process.
+    """
+
+    def __init__(self, workers: int, documents: Sequence[Document], settings: Settings) -> None:
+        if workers < 0:
+            raise SettingsError(f"workers must be 0 (one per core) or more, got {workers}")
+        self.processes = workers or os.cpu_count() or 1
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.processes = 1
+        self.state = {"documents": documents, "settings": settings}
+        self.pool: Any = None
+
+    def __enter__(self) -> _Workers:
+        _shared.clear()
+        _shared.update(self.state)
+        return self
+
+    def share(self, prepared: list[_Prepared]) -> None:
+        """Make the prepared documents visible to workers started from now on."""
+        self.close()
+        _shared["prepared"] = prepared
+
+    def map(self, task: Callable[[Any], list[R]], chunks: list[Any]) -> Iterator[list[R]]:
+        if self.processes == 1 or len(chunks) < 2:
+            yield from map(task, chunks)
+            return
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(min(self.processes, len(chunks)))
+        yield from self.pool.imap(task, chunks)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        _shared.clear()
+
+
 def compare(
     documents: Sequence[Document],
     settings: Settings | None = None,
@@ -172,6 +277,7 @@ def compare(
     against: Collection[str] | None = None,
     notices: Sequence[Notice] = (),
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Result:
     """Find the passages documents share, and how similar their topics are.
 
@@ -184,6 +290,8 @@ def compare(
             non-reference document are compared, with the reference as ``a``.
         notices: input notices to carry into the result (skipped files and the like).
         progress: called as ``progress(stage, done, total)`` while working.
+        workers: processes to fingerprint and align in (0: one per core). The result
+            is the same, byte for byte, for any number.
 
     Returns:
         The documents, the pairs sharing passages (ranked by shared words), and topic
@@ -201,41 +309,21 @@ def compare(
         seen.add(document.id)
 
     total = len(documents)
-    prepared = []
-    for n, document in enumerate(documents, 1):
-        prepared.append(_prepare(document, settings))
-        report("fingerprinting", n, total)
-    prepared = _mask_boilerplate(documents, prepared, settings)
+    with _Workers(workers, documents, settings) as pool:
+        prepared = []
+        for ready in pool.map(_prepare_chunk, _chunks(range(total), _PREPARE_CHUNK)):
+            prepared += ready
+            report("fingerprinting", len(prepared), total)
+        prepared = _mask_boilerplate(documents, prepared, settings)
+        pool.share(prepared)
 
-    planned = _plan_pairs(documents, prepared, settings, pairs, against)
-    indexed: dict[int, Sentences] = {}
-
-    def sentence_index(k: int) -> Sentences:
-        if k not in indexed:
-            if len(indexed) >= _SENTENCE_CACHE:
-                indexed.clear()
-            p = prepared[k]
-            indexed[k] = index_sentences(p.tokens, documents[k].text, p.boilerplate)
-        return indexed[k]
-
-    aligned: list[tuple[int, int, list[WordPassage]]] = []
-    for n, (i, j) in enumerate(planned, 1):
-        pa, pb = prepared[i], prepared[j]
-        word_passages = align_words(pa.hashes, pb.hashes, settings)
-        if settings.reworded:
-            fragments = match_sentences(
-                sentence_index(i), sentence_index(j), threshold=settings.reworded
-            )
-            word_passages = merge_fragments(
-                word_passages,
-                [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
-                pa.hashes,
-                pb.hashes,
-                settings,
-            )
-        report("aligning", n, len(planned))
-        if word_passages or pairs is not None:
-            aligned.append((i, j, word_passages))
+        planned = _plan_pairs(documents, prepared, settings, pairs, against)
+        aligned: list[tuple[int, int, list[WordPassage]]] = []
+        done = 0
+        for found in pool.map(_align_chunk, _chunks(planned, _ALIGN_CHUNK)):
+            aligned += [(i, j, wp) for i, j, wp in found if wp or pairs is not None]
+            done += len(found)
+            report("aligning", done, len(planned))
 
     topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
     topic_values = topics.pairs([i for i, _, _ in aligned], [j for _, j, _ in aligned])

@@ -387,3 +387,20 @@ def test_no_color_keeps_text_markers_and_drops_colour() -> None:
     assert "{+illegally+}" in out
     assert "\x1b[" in out  # styles (strike, underline) are kept ...
     assert "\x1b[31" not in out and "\x1b[32" not in out and "38;5" not in out  # ... colours not
+
+
+def test_workers_option_changes_no_byte(tmp_path: Path) -> None:
+    from tests.test_pipeline import _planted_corpus
+
+    with (tmp_path / "articles.jsonl").open("w", encoding="utf-8") as f:
+        for doc in _planted_corpus(600, seed=3):
+            f.write(json.dumps({"id": doc.id, "text": doc.text}) + "\n")
+    outputs = [
+        run("compare", str(tmp_path / "articles.jsonl"), "-f", "jsonl", "--workers", n)
+        for n in ("1", "2")
+    ]
+    assert all(r.exit_code == 0 for r in outputs), outputs[0].output
+    assert outputs[0].stdout.count("\n") > 100
+    assert outputs[0].stdout == outputs[1].stdout
+    bad = run("compare", str(tmp_path / "articles.jsonl"), "--workers", "-1")
+    assert bad.exit_code != 0

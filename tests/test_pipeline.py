@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -241,3 +242,53 @@ def test_lines_repeated_across_many_articles_are_boilerplate_not_reuse() -> None
 def test_boilerplate_setting_is_checked() -> None:
     with pytest.raises(reuse.SettingsError, match="boilerplate"):
         reuse.Settings(boilerplate=1)
+
+
+def _planted_corpus(n: int, seed: int) -> list[Document]:
+    """Articles of random words; some share a lightly edited passage, some a promo line."""
+    rng = random.Random(seed)
+    vocab = [f"v{k}" for k in range(5000)]
+
+    def words(k: int) -> list[str]:
+        return [rng.choice(vocab) for _ in range(k)]
+
+    texts = [words(rng.randrange(150, 300)) for _ in range(n)]
+    for _ in range(n // 2):
+        passage = words(rng.randrange(30, 80))
+        for k in rng.sample(range(n), rng.choice([2, 2, 3, 6])):
+            copy = [w if rng.random() > 0.05 else rng.choice(vocab) for w in passage]
+            at = rng.randrange(len(texts[k]))
+            texts[k][at:at] = copy
+    promo = "Follow us for the latest news from around the region and the world every day"
+    return [
+        Document(f"doc{k:04d}", " ".join(t) + (f"\n{promo}" if k % 3 == 0 else ""))
+        for k, t in enumerate(texts)
+    ]
+
+
+def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reuse import pipeline
+    from reuse.render.data import write_jsonl
+
+    monkeypatch.setattr(pipeline, "_PREPARE_CHUNK", 16)
+    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 8)
+    docs = _planted_corpus(120, seed=12)
+    outputs = []
+    for workers in (1, 2, 3):
+        stages: list[str] = []
+        result = reuse.compare(
+            docs,
+            workers=workers,
+            progress=lambda stage, done, total, seen=stages: seen.append(stage),
+        )
+        buffer = io.StringIO()
+        write_jsonl(result, buffer)
+        outputs.append(buffer.getvalue())
+        assert {"fingerprinting", "aligning"} <= set(stages)
+    assert len(result.pairs) > 50
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_workers_cannot_be_negative() -> None:
+    with pytest.raises(reuse.SettingsError, match="workers"):
+        reuse.compare(_planted_corpus(3, seed=1), workers=-1)
