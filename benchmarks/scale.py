@@ -231,6 +231,10 @@ def measure(n: int, baseline: bool, workers: int) -> dict[str, object]:
     return row
 
 
+def _or_dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
         f"{'articles':>9} {'wall s':>7} {'docs/s':>7} {'peak MB':>8} {'cand/art':>8} "
@@ -244,7 +248,7 @@ def table(rows: list[dict[str, object]]) -> str:
             f"{r['candidates_per_article']:>8} {r['recall']:>7.4f} {r['recall_50_99']:>8.4f} "
             f"{r['precision']:>6.4f} | {b.get('docs_per_s', '-'):>15} "  # type: ignore[union-attr]
             f"{b.get('recall', '-'):>8} {r.get('speed_ratio', '-'):>7} "  # type: ignore[union-attr]
-            f"{r.get('recall_ratio', '-'):>8}"
+            f"{_or_dash(r.get('recall_ratio')):>8}"
         )
     return "\n".join(lines)
 
