@@ -37,6 +37,8 @@ R = TypeVar("R")
 # Documents whose sentence index is kept while aligning: each is built once, and reused
 # by every pair it is in while it stays.
 _SENTENCE_CACHE = 20_000
+# Documents whose words weigh topic similarity in a corpus too large for the full matrix.
+_TOPIC_SAMPLE = 20_000
 _LINE_BREAK = re.compile(r"\n")
 # Boilerplate words get hashes from here up, distinct per document and position.
 _UNIQUE = np.uint64(0xB0B0 << 48)
@@ -325,8 +327,21 @@ def compare(
             done += len(found)
             report("aligning", done, len(planned))
 
-    topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
-    topic_values = topics.pairs([i for i, _, _ in aligned], [j for _, j, _ in aligned])
+    if total <= settings.topic_matrix_limit:
+        topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
+        rows = list(range(total))
+    else:
+        # Beyond the full matrix, only the documents of reported pairs need a row, and
+        # word weights are learnt from an evenly spread sample of the corpus.
+        needed = sorted({k for i, j, _ in aligned for k in (i, j)})
+        step = -(-total // _TOPIC_SAMPLE)
+        sample = list(range(0, total, step))
+        chosen = sorted(set(needed) | set(sample))
+        at = {k: n for n, k in enumerate(chosen)}
+        texts = [" ".join(prepared[k].tokens.words) for k in chosen]
+        topics = fit_topics(texts, fit_on=None if step == 1 else [at[k] for k in sample])
+        rows = [at.get(k, -1) for k in range(total)]
+    topic_values = topics.pairs([rows[i] for i, _, _ in aligned], [rows[j] for _, j, _ in aligned])
     signatures: dict[int, U64] = {}
 
     def resemblance(i: int, j: int) -> float:

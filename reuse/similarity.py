@@ -45,8 +45,11 @@ class TopicModel:
         return np.asarray(dense, dtype=np.float64)
 
 
-def fit_topics(texts: Sequence[str]) -> TopicModel:
+def fit_topics(texts: Sequence[str], fit_on: Sequence[int] | None = None) -> TopicModel:
     """Fit TF-IDF on ``texts`` (already normalised) and return the row model.
+
+    With ``fit_on``, word weights are learnt from those texts only (a large corpus's
+    sample); every text still gets its row, and words the sample never saw are left out.
 
     English stop words are removed and term frequencies are sublinear, so a long
     article is not similar to everything merely by being long.
@@ -63,7 +66,11 @@ def fit_topics(texts: Sequence[str]) -> TopicModel:
         dtype=np.float64,
     )
     try:
-        rows = vectorizer.fit_transform(texts)
+        if fit_on is None:
+            rows = vectorizer.fit_transform(texts)
+        else:
+            vectorizer.fit([texts[k] for k in fit_on])
+            rows = vectorizer.transform(texts)
     except ValueError:
         # Every text was empty of topic words (only numbers or stop words).
         rows = csr_matrix((len(texts), 1), dtype=np.float64)

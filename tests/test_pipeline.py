@@ -247,7 +247,7 @@ def test_boilerplate_setting_is_checked() -> None:
 def _planted_corpus(n: int, seed: int) -> list[Document]:
     """Articles of random words; some share a lightly edited passage, some a promo line."""
     rng = random.Random(seed)
-    vocab = [f"v{k}" for k in range(5000)]
+    vocab = ["w" + "".join(chr(97 + k // 26**d % 26) for d in range(3)) for k in range(5000)]
 
     def words(k: int) -> list[str]:
         return [rng.choice(vocab) for _ in range(k)]

@@ -42,3 +42,28 @@ def test_chinese_and_japanese_characters_count_as_words() -> None:
     texts = ["東京都の知事は会見した", "東京都の知事は会見を開いた", "大阪で雨が降った"]
     model = fit_topics([" ".join(tokenise(t).words) for t in texts])
     assert model.pair(0, 1) > 0.5 > model.pair(0, 2)
+
+
+def test_weights_learnt_from_a_sample_still_give_every_text_a_row() -> None:
+    texts = ["flood river town", "river flood town bridge", "budget vote council", "vote"]
+    full = fit_topics(texts)
+    sampled = fit_topics(texts, fit_on=[0, 2])
+    assert sampled.pair(0, 1) > 0.5 > sampled.pair(0, 2)
+    # "bridge" was never in the sample: it weighs nothing, so the pair looks closer.
+    assert sampled.pair(0, 1) > full.pair(0, 1)
+
+
+def test_large_corpus_topic_values_come_from_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reuse
+    from reuse import pipeline
+    from tests.test_pipeline import _planted_corpus
+
+    docs = _planted_corpus(80, seed=5)
+    small = reuse.compare(docs, reuse.Settings(topic_matrix_limit=10))
+    monkeypatch.setattr(pipeline, "_TOPIC_SAMPLE", 20)
+    sampled = reuse.compare(docs, reuse.Settings(topic_matrix_limit=10))
+    assert small.topic is None and sampled.topic is None
+    assert [p.passages for p in small.pairs] == [p.passages for p in sampled.pairs]
+    values = [p.topic_similarity for p in sampled.pairs]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert values != [p.topic_similarity for p in small.pairs]
