@@ -38,6 +38,8 @@ _WORD_FULL = regex.compile(rf"[{_UNSPACED}]|[\p{{L}}\p{{N}}\p{{M}}--_{_UNSPACED}
 _NEEDS_FULL = regex.compile(rf"[\p{{M}}{_UNSPACED}]")
 
 IntArray = npt.NDArray[np.int64]
+# Which ASCII bytes are word characters under _WORD: letters and digits.
+_ASCII_WORD = np.array([chr(c).isalnum() for c in range(128)] + [False] * 128, dtype=np.int8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,20 @@ def normalise(text: str) -> Normalised:
     )
 
 
+def _tokenise_ascii(text: str) -> Tokens:
+    """`tokenise` for ASCII text, where a word is a run of letters and digits: the words
+    come from one regex pass, their offsets from one vectorised pass over the bytes."""
+    lowered = text.lower()
+    words = tuple(_WORD.findall(lowered))
+    if not words:
+        empty = np.zeros(0, dtype=np.int64)
+        return Tokens((), empty, empty)
+    inside = np.zeros(len(text) + 2, dtype=np.int8)
+    inside[1:-1] = _ASCII_WORD[np.frombuffer(lowered.encode("ascii"), dtype=np.uint8)]
+    edges = np.flatnonzero(np.diff(inside))
+    return Tokens(words, edges[0::2].astype(np.int64), edges[1::2].astype(np.int64))
+
+
 def tokenise(text: str) -> Tokens:
     """Split ``text`` into normalised words with their original character ranges.
 
@@ -152,6 +168,13 @@ def tokenise(text: str) -> Tokens:
     >>> "The “Karabakh” region, 1,275 people"[t.starts[1]:t.ends[1]]
     'Karabakh'
     """
+    if text.isascii():
+        return _tokenise_ascii(text)
+    return _tokenise_normalised(text)
+
+
+def _tokenise_normalised(text: str) -> Tokens:
+    """`tokenise` for any text: normalise, then find the words in the normalised form."""
     norm = normalise(text)
     words: list[str] = []
     first: list[int] = []

@@ -129,3 +129,13 @@ def test_words_are_never_split_inside(words: list[str]) -> None:
     text = " ".join(words)
     expected = tuple(w for word in words for w in fold(word).split(","))
     assert tokenise(text).words == expected
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_fast_tokeniser_agrees_with_the_general_one(text: str) -> None:
+    from reuse.text import _tokenise_ascii, _tokenise_normalised
+
+    fast, general = _tokenise_ascii(text), _tokenise_normalised(text)
+    assert fast.words == general.words
+    assert fast.starts.tolist() == general.starts.tolist()
+    assert fast.ends.tolist() == general.ends.tolist()
