@@ -36,7 +36,8 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_LINE_OR_STOP = re.compile(r"\n|[.!?](?=\s)")
+_STOP = re.compile(r"[.!?]")
 # A sentence shorter than this joins the next one: headings and fragments say little.
 _MIN_SENTENCE_WORDS = 4
 # Seeds a fragment needs: independent reports of one event share a sentence or two of
@@ -77,17 +78,26 @@ class Fragment:
 
 
 def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
-    """Split a text's words into sentences, as ``[start, end)`` word ranges."""
+    """Split a text's words into sentences, as ``[start, end)`` word ranges.
+
+    A sentence ends where the text between two words holds a line break, or a full stop,
+    question or exclamation mark followed by white space or by the next word; a sentence
+    of fewer than four words runs on into the next.
+    """
     n = len(tokens)
     if n == 0:
         return []
+    starts, ends = tokens.starts, tokens.ends
+    breaks = [m.start() for m in _LINE_OR_STOP.finditer(text)]
+    stops = np.array([m.start() for m in _STOP.finditer(text)], dtype=np.int64)
+    # A stop right before a word ends the gap it is in, as well.
+    stops = stops[np.isin(stops + 1, starts)]
+    marks = np.unique(np.concatenate([np.array(breaks, dtype=np.int64), stops]))
+    between = np.searchsorted(marks, starts[1:]) - np.searchsorted(marks, ends[:-1])
     out = []
     start = 0
-    ends = tokens.ends.tolist()
-    starts = tokens.starts.tolist()
-    for i in range(n - 1):
-        gap = text[ends[i] : starts[i + 1]]
-        if _SENTENCE_END.search(gap + " ") and i + 1 - start >= _MIN_SENTENCE_WORDS:
+    for i in np.flatnonzero(between > 0).tolist():
+        if i + 1 - start >= _MIN_SENTENCE_WORDS:
             out.append((start, i + 1))
             start = i + 1
     out.append((start, n))

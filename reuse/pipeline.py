@@ -49,6 +49,7 @@ class _Prepared:
     tokens: Tokens
     hashes: U64
     shingles: U64
+    lines: list[tuple[int, int, int]]
     boilerplate: npt.NDArray[np.bool_] | None = None
 
 
@@ -59,7 +60,8 @@ def _silent(stage: str, done: int, total: int) -> None:
 def _prepare(document: Document, settings: Settings) -> _Prepared:
     tokens = tokenise(document.text)
     hashes = word_hashes(tokens.words)
-    return _Prepared(tokens, hashes, shingle_hashes(hashes, settings.shingle_words))
+    lines = _lines(document.text, tokens, hashes) if settings.boilerplate else []
+    return _Prepared(tokens, hashes, shingle_hashes(hashes, settings.shingle_words), lines)
 
 
 def _lines(text: str, tokens: Tokens, hashes: U64) -> list[tuple[int, int, int]]:
@@ -83,13 +85,12 @@ def _mask_boilerplate(
     or more, out of shingles and alignment: their words get hashes no other word has."""
     if not settings.boilerplate or len(documents) < settings.boilerplate:
         return prepared
-    lines = [_lines(d.text, p.tokens, p.hashes) for d, p in zip(documents, prepared, strict=True)]
     counts: Counter[int] = Counter()
-    for doc_lines in lines:
-        counts.update({key for _, _, key in doc_lines})
+    for p in prepared:
+        counts.update({key for _, _, key in p.lines})
     out = []
-    for n, (p, doc_lines) in enumerate(zip(prepared, lines, strict=True)):
-        common = [(s, e) for s, e, key in doc_lines if counts[key] >= settings.boilerplate]
+    for n, p in enumerate(prepared):
+        common = [(s, e) for s, e, key in p.lines if counts[key] >= settings.boilerplate]
         if not common:
             out.append(p)
             continue
@@ -100,7 +101,9 @@ def _mask_boilerplate(
         where = np.flatnonzero(mask).astype(np.uint64)
         hashes[mask] = _UNIQUE + (np.uint64(n) << np.uint64(24)) + where
         out.append(
-            _Prepared(p.tokens, hashes, shingle_hashes(hashes, settings.shingle_words), mask)
+            _Prepared(
+                p.tokens, hashes, shingle_hashes(hashes, settings.shingle_words), p.lines, mask
+            )
         )
     return out
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import reuse
 from reuse.fragments import find_fragments, sentences
 from reuse.model import Document
@@ -154,3 +157,26 @@ def test_one_sentence_matching_a_repeated_line_is_one_seed() -> None:
     a = text_of([sentence(rng) for _ in range(3)] + [line] + [sentence(rng) for _ in range(3)])
     b = text_of([reword(rng, line), sentence(rng), reword(rng, line)])
     assert fragments(a, b) == []
+
+
+def _sentences_reference(text: str) -> list[tuple[int, int]]:
+    """Sentence splitting gap by gap, as plainly as it can be written."""
+    import re
+
+    tokens = tokenise(text)
+    n = len(tokens)
+    if n == 0:
+        return []
+    out, start = [], 0
+    for i in range(n - 1):
+        gap = text[int(tokens.ends[i]) : int(tokens.starts[i + 1])]
+        if re.search(r"[.!?]\s|\n", gap + " ") and i + 1 - start >= 4:
+            out.append((start, i + 1))
+            start = i + 1
+    out.append((start, n))
+    return out
+
+
+@given(st.text(alphabet="ab1 .!?,\n\t'\u00e9\u3002", max_size=120))
+def test_sentence_split_agrees_with_the_plain_definition(text: str) -> None:
+    assert sentences(tokenise(text), text) == _sentences_reference(text)
