@@ -11,6 +11,9 @@ article, and recall and precision of the planted passages: a planted pair is fou
 when one reported passage overlaps at least half of its span in both articles; a
 reported passage is correct when it overlaps a planted passage in both articles.
 
+Up to ``--single-up-to`` articles it also runs with one worker, checks that the output
+bytes are the same, and reports the speedup of all cores.
+
 Up to ``--baseline-up-to`` articles, the same corpus also goes through what a user
 would write with datasketch: document-level MinHash (128 permutations, 5-word
 shingles) and MinHashLSH at threshold 0.5, and our speed and recall are printed as
@@ -198,7 +201,7 @@ def score_baseline(folder: Path, output: Path) -> dict[str, float]:
     }
 
 
-def measure(n: int, baseline: bool, workers: int) -> dict[str, object]:
+def measure(n: int, baseline: bool, workers: int, single: bool) -> dict[str, object]:
     folder = corpus(n)
     out = folder / "reuse-out.jsonl"
     row: dict[str, object] = {"articles": n}
@@ -213,6 +216,19 @@ def measure(n: int, baseline: bool, workers: int) -> dict[str, object]:
         stages={k: round(v, 1) for k, v in ours["stages"].items()},  # type: ignore[union-attr]
         **{k: round(v, 4) for k, v in score_reuse(folder, out).items()},
     )
+    if single and workers != 1:
+        alone = _run_child(
+            [
+                "reuse",
+                str(folder / "articles.jsonl"),
+                str(folder / "single.jsonl"),
+                "--workers",
+                "1",
+            ]
+        )
+        if (folder / "single.jsonl").read_bytes() != out.read_bytes():
+            raise RuntimeError("one worker and all cores gave different output")
+        row["workers_speedup"] = round(alone["wall"] / ours["wall"], 2)
     if baseline:
         base_out = folder / "baseline-out.tsv"
         base_out.unlink(missing_ok=True)
@@ -239,7 +255,7 @@ def table(rows: list[dict[str, object]]) -> str:
     lines = [
         f"{'articles':>9} {'wall s':>7} {'docs/s':>7} {'peak MB':>8} {'cand/art':>8} "
         f"{'recall':>7} {'rec50-99':>8} {'prec':>6} | {'baseline docs/s':>15} "
-        f"{'b.recall':>8} {'speed x':>7} {'recall x':>8}"
+        f"{'b.recall':>8} {'speed x':>7} {'recall x':>8} {'vs 1 worker':>11}"
     ]
     for r in rows:
         b = r.get("baseline") or {}
@@ -248,7 +264,7 @@ def table(rows: list[dict[str, object]]) -> str:
             f"{r['candidates_per_article']:>8} {r['recall']:>7.4f} {r['recall_50_99']:>8.4f} "
             f"{r['precision']:>6.4f} | {b.get('docs_per_s', '-'):>15} "  # type: ignore[union-attr]
             f"{b.get('recall', '-'):>8} {r.get('speed_ratio', '-'):>7} "  # type: ignore[union-attr]
-            f"{_or_dash(r.get('recall_ratio')):>8}"
+            f"{_or_dash(r.get('recall_ratio')):>8} {_or_dash(r.get('workers_speedup')):>11}"
         )
     return "\n".join(lines)
 
@@ -266,10 +282,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--baseline-up-to", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=0, help="0: every core")
+    parser.add_argument(
+        "--single-up-to",
+        type=int,
+        default=10_000,
+        help="also run with one worker up to this size, for the speedup (and same bytes)",
+    )
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        rows.append(measure(n, n <= args.baseline_up_to, args.workers))
+        rows.append(measure(n, n <= args.baseline_up_to, args.workers, n <= args.single_up_to))
         print(table(rows[-1:]), flush=True)
     print(table(rows))
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -40,6 +41,8 @@ _SENTENCE_CACHE = 20_000
 # Documents whose words weigh topic similarity in a corpus too large for the full matrix.
 _TOPIC_SAMPLE = 20_000
 _LINE_BREAK = re.compile(r"\n")
+# Longest run of common lines (in words) that is boilerplate rather than reprinted text.
+BOILERPLATE_WORDS = 50
 # Boilerplate words get hashes from here up, distinct per document and position.
 _UNIQUE = np.uint64(0xB0B0 << 48)
 
@@ -78,11 +81,31 @@ def _lines(text: str, tokens: Tokens, hashes: U64) -> list[tuple[int, int, int]]
     ]
 
 
+def _boilerplate_blocks(
+    lines: list[tuple[int, int, int]], counts: Counter[int], min_documents: int
+) -> list[tuple[int, int]]:
+    """Word ranges of a document's boilerplate: runs of consecutive lines each found in
+    ``min_documents`` documents or more, at most BOILERPLATE_WORDS words long. A longer
+    run is a story many outlets reprinted (every paragraph of it common), not boilerplate.
+    """
+    blocks: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for start, end, key in [*lines, (0, 0, -1)]:
+        if key != -1 and counts[key] >= min_documents:
+            run.append((start, end))
+            continue
+        if run and sum(e - s for s, e in run) <= BOILERPLATE_WORDS:
+            blocks += run
+        run = []
+    return blocks
+
+
 def _mask_boilerplate(
     documents: Sequence[Document], prepared: list[_Prepared], settings: Settings
 ) -> list[_Prepared]:
     """Take boilerplate lines, found word for word in ``settings.boilerplate`` documents
-    or more, out of shingles and alignment: their words get hashes no other word has."""
+    or more (in runs of at most BOILERPLATE_WORDS words), out of shingles and alignment:
+    their words get hashes no other word has."""
     if not settings.boilerplate or len(documents) < settings.boilerplate:
         return prepared
     counts: Counter[int] = Counter()
@@ -90,7 +113,7 @@ def _mask_boilerplate(
         counts.update({key for _, _, key in p.lines})
     out = []
     for n, p in enumerate(prepared):
-        common = [(s, e) for s, e, key in p.lines if counts[key] >= settings.boilerplate]
+        common = _boilerplate_blocks(p.lines, counts, settings.boilerplate)
         if not common:
             out.append(p)
             continue
@@ -192,7 +215,7 @@ def _prepare_chunk(indices: Sequence[int]) -> list[_Prepared]:
     return [_prepare(documents[k], settings) for k in indices]
 
 
-def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, list[WordPassage]]]:
+def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, PairResult]]:
     documents, settings = _shared["documents"], _shared["settings"]
     prepared: list[_Prepared] = _shared["prepared"]
     indexed: dict[int, Sentences] = _shared.setdefault("indexed", {})
@@ -220,8 +243,39 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, lis
                 pb.hashes,
                 settings,
             )
-        out.append((i, j, word_passages))
+        if word_passages or _shared["keep_empty"]:
+            out.append((i, j, _pair_result(i, j, word_passages)))
     return out
+
+
+def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult:
+    """The pair's report, topic similarity aside (filled in once all pairs are known)."""
+    documents: Sequence[Document] = _shared["documents"]
+    prepared: list[_Prepared] = _shared["prepared"]
+    signatures: dict[int, U64] = _shared.setdefault("signatures", {})
+    a, b = documents[i], documents[j]
+    pa, pb = prepared[i], prepared[j]
+    for k in (i, j):
+        if k not in signatures:
+            if len(signatures) >= _SENTENCE_CACHE:
+                signatures.clear()
+            signatures[k] = minhash(prepared[k].shingles)
+    resemblance = 0.0  # too short to have a single shingle
+    if pa.shingles.size and pb.shingles.size:
+        resemblance = estimate_jaccard(signatures[i], signatures[j])
+    a_shared = _covered(len(pa.tokens), [(p.a_start, p.a_end) for p in word_passages])
+    b_shared = _covered(len(pb.tokens), [(p.b_start, p.b_end) for p in word_passages])
+    return PairResult(
+        a=a.id,
+        b=b.id,
+        shared_words=a_shared,
+        b_shared_words=b_shared,
+        a_coverage=a_shared / max(1, len(pa.tokens)),
+        b_coverage=b_shared / max(1, len(pb.tokens)),
+        topic_similarity=0.0,
+        resemblance=resemblance,
+        passages=tuple(_passage(wp, a, pa.tokens, b, pb.tokens) for wp in word_passages),
+    )
 
 
 class _Workers:
@@ -323,11 +377,13 @@ def compare(
         pool.share(prepared)
 
         planned = _plan_pairs(documents, prepared, settings, pairs, against)
-        aligned: list[tuple[int, int, list[WordPassage]]] = []
+        _shared["keep_empty"] = pairs is not None
+        aligned: list[tuple[int, int, PairResult]] = []
         done = 0
-        for found in pool.map(_align_chunk, _chunks(planned, _ALIGN_CHUNK)):
-            aligned += [(i, j, wp) for i, j, wp in found if wp or pairs is not None]
-            done += len(found)
+        chunks = _chunks(planned, _ALIGN_CHUNK)
+        for chunk, found in zip(chunks, pool.map(_align_chunk, chunks), strict=True):
+            aligned += found
+            done += len(chunk)
             report("aligning", done, len(planned))
 
     if total <= settings.topic_matrix_limit:
@@ -345,35 +401,10 @@ def compare(
         topics = fit_topics(texts, fit_on=None if step == 1 else [at[k] for k in sample])
         rows = [at.get(k, -1) for k in range(total)]
     topic_values = topics.pairs([rows[i] for i, _, _ in aligned], [rows[j] for _, j, _ in aligned])
-    signatures: dict[int, U64] = {}
-
-    def resemblance(i: int, j: int) -> float:
-        for k in (i, j):
-            if k not in signatures:
-                signatures[k] = minhash(prepared[k].shingles)
-        if not (prepared[i].shingles.size and prepared[j].shingles.size):
-            return 0.0  # too short to have a single shingle
-        return estimate_jaccard(signatures[i], signatures[j])
-
-    results: list[PairResult] = []
-    for (i, j, word_passages), topic_value in zip(aligned, topic_values.tolist(), strict=True):
-        a, b = documents[i], documents[j]
-        pa, pb = prepared[i], prepared[j]
-        a_shared = _covered(len(pa.tokens), [(p.a_start, p.a_end) for p in word_passages])
-        b_shared = _covered(len(pb.tokens), [(p.b_start, p.b_end) for p in word_passages])
-        results.append(
-            PairResult(
-                a=a.id,
-                b=b.id,
-                shared_words=a_shared,
-                b_shared_words=b_shared,
-                a_coverage=a_shared / max(1, len(pa.tokens)),
-                b_coverage=b_shared / max(1, len(pb.tokens)),
-                topic_similarity=topic_value,
-                resemblance=resemblance(i, j),
-                passages=tuple(_passage(wp, a, pa.tokens, b, pb.tokens) for wp in word_passages),
-            )
-        )
+    results = [
+        dataclasses.replace(result, topic_similarity=value)
+        for (_, _, result), value in zip(aligned, topic_values.tolist(), strict=True)
+    ]
     if pairs is None:
         results.sort(key=lambda r: (-r.shared_words, r.a, r.b))
 

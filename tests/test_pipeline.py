@@ -292,3 +292,22 @@ def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPa
 def test_workers_cannot_be_negative() -> None:
     with pytest.raises(reuse.SettingsError, match="workers"):
         reuse.compare(_planted_corpus(3, seed=1), workers=-1)
+
+
+def test_a_story_reprinted_by_many_outlets_is_reuse_not_boilerplate() -> None:
+    rng = random.Random(13)
+
+    def filler(n: int) -> str:
+        return " ".join(f"w{rng.randrange(10**6)}" for _ in range(n))
+
+    # A wire story of six short paragraphs, each line found in every reprint.
+    story = "\n".join(filler(25) for _ in range(6))
+    promo = "Sign up for our daily newsletter to get every headline of the day in your inbox."
+    docs = [
+        Document(f"d{n:02d}", f"{filler(80)}\n{story}\n{filler(40)}\n{promo}") for n in range(12)
+    ]
+    result = reuse.compare(docs)
+    assert len(result.pairs) == 66
+    for pair in result.pairs:
+        # The story, whole; never the promo line.
+        assert [p.a_words for p in pair.passages] == [150]
