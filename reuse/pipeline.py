@@ -376,7 +376,9 @@ def compare(
         prepared = _mask_boilerplate(documents, prepared, settings)
         pool.share(prepared)
 
+        report("finding candidates", 0, 1)
         planned = _plan_pairs(documents, prepared, settings, pairs, against)
+        report("finding candidates", 1, 1)
         _shared["keep_empty"] = pairs is not None
         aligned: list[tuple[int, int, PairResult]] = []
         done = 0
@@ -386,6 +388,7 @@ def compare(
             done += len(chunk)
             report("aligning", done, len(planned))
 
+    report("topic similarity", 0, 1)
     if total <= settings.topic_matrix_limit:
         topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
         rows = list(range(total))
@@ -410,13 +413,12 @@ def compare(
 
     topic = None
     if total <= settings.topic_matrix_limit:
-        report("topic similarity", 0, 1)
         dense = topics.matrix()
         topic = TopicMatrix(
             ids=tuple(d.id for d in documents),
             matrix=tuple(tuple(float(v) for v in row) for row in dense),
         )
-        report("topic similarity", 1, 1)
+    report("topic similarity", 1, 1)
     used = settings.as_dict()
     used["sample"] = settings.sample_for(total)
     used["version"] = __version__

@@ -74,7 +74,12 @@ def test_progress_reports_every_stage_to_completion() -> None:
 
     reuse.compare(shared_corpus(), progress=progress)
     assert seen["fingerprinting"] == (3, 3)
+    assert seen["finding candidates"] == (1, 1)
     assert seen["aligning"] == (1, 1)
+    assert seen["topic similarity"] == (1, 1)
+    seen.clear()
+    # Beyond the full topic matrix, too.
+    reuse.compare(shared_corpus(), reuse.Settings(topic_matrix_limit=1), progress=progress)
     assert seen["topic similarity"] == (1, 1)
 
 
