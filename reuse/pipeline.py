@@ -49,11 +49,27 @@ _UNIQUE = np.uint64(0xB0B0 << 48)
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
-    tokens: Tokens
+    """A document ready to compare, kept compact: a corpus holds one per document.
+
+    The normalised words are one string (words never hold a space), not a tuple of
+    strings, which would take several times the memory; offsets are 32-bit when the text
+    allows.
+    """
+
+    words: str
+    starts: npt.NDArray[np.signedinteger[Any]]
+    ends: npt.NDArray[np.signedinteger[Any]]
     hashes: U64
     shingles: U64
     lines: list[tuple[int, int, int]]
     boilerplate: npt.NDArray[np.bool_] | None = None
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def tokens(self) -> Tokens:
+        words = tuple(self.words.split(" ")) if len(self.starts) else ()
+        return Tokens(words, self.starts.astype(np.int64), self.ends.astype(np.int64))
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -64,7 +80,15 @@ def _prepare(document: Document, settings: Settings) -> _Prepared:
     tokens = tokenise(document.text)
     hashes = word_hashes(tokens.words)
     lines = _lines(document.text, tokens, hashes) if settings.boilerplate else []
-    return _Prepared(tokens, hashes, shingle_hashes(hashes, settings.shingle_words), lines)
+    offset = np.int32 if len(document.text) < 2**31 else np.int64
+    return _Prepared(
+        " ".join(tokens.words),
+        tokens.starts.astype(offset),
+        tokens.ends.astype(offset),
+        hashes,
+        shingle_hashes(hashes, settings.shingle_words),
+        lines,
+    )
 
 
 def _lines(text: str, tokens: Tokens, hashes: U64) -> list[tuple[int, int, int]]:
@@ -117,21 +141,24 @@ def _mask_boilerplate(
         if not common:
             out.append(p)
             continue
-        mask = np.zeros(len(p.tokens), dtype=bool)
+        mask = np.zeros(len(p), dtype=bool)
         for s, e in common:
             mask[s:e] = True
         hashes = p.hashes.copy()
         where = np.flatnonzero(mask).astype(np.uint64)
         hashes[mask] = _UNIQUE + (np.uint64(n) << np.uint64(24)) + where
         out.append(
-            _Prepared(
-                p.tokens, hashes, shingle_hashes(hashes, settings.shingle_words), p.lines, mask
+            dataclasses.replace(
+                p,
+                hashes=hashes,
+                shingles=shingle_hashes(hashes, settings.shingle_words),
+                boilerplate=mask,
             )
         )
     return out
 
 
-def _char_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
+def _char_range(tokens: _Prepared, start: int, end: int) -> tuple[int, int]:
     """Character range of words ``[start, end)``; an empty range sits after word ``start - 1``."""
     if end > start:
         return int(tokens.starts[start]), int(tokens.ends[end - 1])
@@ -139,7 +166,7 @@ def _char_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
     return at, at
 
 
-def _passage(wp: WordPassage, a: Document, ta: Tokens, b: Document, tb: Tokens) -> Passage:
+def _passage(wp: WordPassage, a: Document, ta: _Prepared, b: Document, tb: _Prepared) -> Passage:
     edits = []
     for e in wp.edits:
         a_start, a_end = _char_range(ta, e.a_start, e.a_end)
@@ -225,7 +252,7 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, Pai
             if len(indexed) >= _SENTENCE_CACHE:
                 indexed.clear()
             p = prepared[k]
-            indexed[k] = index_sentences(p.tokens, documents[k].text, p.boilerplate)
+            indexed[k] = index_sentences(p.tokens(), documents[k].text, p.boilerplate)
         return indexed[k]
 
     out = []
@@ -263,18 +290,18 @@ def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult
     resemblance = 0.0  # too short to have a single shingle
     if pa.shingles.size and pb.shingles.size:
         resemblance = estimate_jaccard(signatures[i], signatures[j])
-    a_shared = _covered(len(pa.tokens), [(p.a_start, p.a_end) for p in word_passages])
-    b_shared = _covered(len(pb.tokens), [(p.b_start, p.b_end) for p in word_passages])
+    a_shared = _covered(len(pa), [(p.a_start, p.a_end) for p in word_passages])
+    b_shared = _covered(len(pb), [(p.b_start, p.b_end) for p in word_passages])
     return PairResult(
         a=a.id,
         b=b.id,
         shared_words=a_shared,
         b_shared_words=b_shared,
-        a_coverage=a_shared / max(1, len(pa.tokens)),
-        b_coverage=b_shared / max(1, len(pb.tokens)),
+        a_coverage=a_shared / max(1, len(pa)),
+        b_coverage=b_shared / max(1, len(pb)),
         topic_similarity=0.0,
         resemblance=resemblance,
-        passages=tuple(_passage(wp, a, pa.tokens, b, pb.tokens) for wp in word_passages),
+        passages=tuple(_passage(wp, a, pa, b, pb) for wp in word_passages),
     )
 
 
@@ -390,7 +417,7 @@ def compare(
 
     report("topic similarity", 0, 1)
     if total <= settings.topic_matrix_limit:
-        topics = fit_topics([" ".join(p.tokens.words) for p in prepared])
+        topics = fit_topics([p.words for p in prepared])
         rows = list(range(total))
     else:
         # Beyond the full matrix, only the documents of reported pairs need a row, and
@@ -400,7 +427,7 @@ def compare(
         sample = list(range(0, total, step))
         chosen = sorted(set(needed) | set(sample))
         at = {k: n for n, k in enumerate(chosen)}
-        texts = [" ".join(prepared[k].tokens.words) for k in chosen]
+        texts = [prepared[k].words for k in chosen]
         topics = fit_topics(texts, fit_on=None if step == 1 else [at[k] for k in sample])
         rows = [at.get(k, -1) for k in range(total)]
     topic_values = topics.pairs([rows[i] for i, _, _ in aligned], [rows[j] for _, j, _ in aligned])
@@ -424,7 +451,7 @@ def compare(
     used["version"] = __version__
     return Result(
         documents=tuple(documents),
-        words=tuple(len(p.tokens) for p in prepared),
+        words=tuple(len(p) for p in prepared),
         pairs=tuple(results),
         topic=topic,
         settings=used,
