@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -105,6 +105,18 @@ def _progress() -> Iterator[Progress]:
     )
     with bar:
         yield bar
+
+
+def _reporter(bar: Progress) -> Callable[[str, int, int], None]:
+    """A progress callback that shows each stage as a bar."""
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return report
 
 
 @contextmanager
@@ -240,7 +252,10 @@ def compare(
                 raise _fail("give at least one PATH to compare (or --pairs FILE)")
             stdin = sys.stdin.buffer if "-" in [*paths, *against] else None
             # References first: a file reached through both is a reference, read once.
-            loaded = load([*against, *paths], columns=columns, stdin=stdin)
+            with _progress() as bar:
+                loaded = load(
+                    [*against, *paths], columns=columns, stdin=stdin, progress=_reporter(bar)
+                )
             if against:
                 references = {
                     d.id
@@ -250,20 +265,13 @@ def compare(
         _report_notices(loaded.notices)
         _check_enough(loaded, listed, references, pairs or paths)
         with _progress() as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
             result = run_compare(
                 loaded.documents,
                 settings,
                 pairs=listed,
                 against=references,
                 notices=loaded.notices,
-                progress=progress,
+                progress=_reporter(bar),
                 workers=workers,
             )
         with _output(output) as out:

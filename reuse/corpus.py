@@ -11,7 +11,7 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -64,7 +64,11 @@ class _Source:
 
 
 def load(
-    paths: Sequence[str], *, columns: Columns = Columns(), stdin: BinaryIO | None = None
+    paths: Sequence[str],
+    *,
+    columns: Columns = Columns(),
+    stdin: BinaryIO | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Loaded:
     """Read every document under ``paths``, skipping (with a notice) what cannot be used.
 
@@ -72,6 +76,7 @@ def load(
         paths: files, folders (walked recursively, hidden entries ignored) or ``"-"`` for stdin.
         columns: the CSV columns / JSON fields to read.
         stdin: the bytes stream ``"-"`` stands for.
+        progress: called as ``progress("reading", files done, files)`` after each file.
 
     Returns:
         The documents in argument order (files sorted by path within a folder, records in
@@ -96,7 +101,10 @@ def load(
     origins: list[int] = []
     files_seen: dict[str, str] = {}
     ids_seen: dict[str, str] = {}
-    for source in _disambiguate(sources):
+    unique = _disambiguate(sources)
+    for n, source in enumerate(unique, 1):
+        if progress is not None:
+            progress("reading", n - 1, len(unique))
         # A whole file seen twice is one notice, not one per record (and stdin is read once).
         if not _is_new(source.file_id, source.path, files_seen, reader.notices):
             continue
@@ -109,6 +117,8 @@ def load(
             if _is_new(document.id, where, ids_seen, reader.notices):
                 documents.append(document)
                 origins.append(source.origin)
+    if progress is not None:
+        progress("reading", len(unique), len(unique))
     return Loaded(tuple(documents), tuple(reader.notices), tuple(origins))
 
 

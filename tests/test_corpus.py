@@ -673,3 +673,13 @@ def test_origins_name_the_argument_of_each_document(in_tmp: Path) -> None:
     write(in_tmp / "new/ref/w.txt", "W2")
     loaded = load(["new/ref", "new"])
     assert list(zip(ids(loaded), loaded.origins, strict=True)) == [("w.txt", 0), ("n.txt", 1)]
+
+
+def test_reading_reports_progress_per_file(tmp_path: Path) -> None:
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(f"article number {n}", encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    loaded = load([str(tmp_path)], progress=lambda *args: seen.append(args))
+    assert len(loaded.documents) == 3
+    assert seen[0] == ("reading", 0, 3)
+    assert seen[-1] == ("reading", 3, 3)
