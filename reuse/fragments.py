@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -77,6 +78,14 @@ class Fragment:
     seeds: int
 
 
+def _member(values: npt.NDArray[Any], sorted_set: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Which ``values`` are in ``sorted_set`` (ascending), by binary search."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return np.asarray(sorted_set[at] == values)
+
+
 def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     """Split a text's words into sentences, as ``[start, end)`` word ranges.
 
@@ -91,7 +100,7 @@ def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     breaks = [m.start() for m in _LINE_OR_STOP.finditer(text)]
     stops = np.array([m.start() for m in _STOP.finditer(text)], dtype=np.int64)
     # A stop right before a word ends the gap it is in, as well.
-    stops = stops[np.isin(stops + 1, starts)]
+    stops = stops[_member(stops + 1, starts)]
     marks = np.unique(np.concatenate([np.array(breaks, dtype=np.int64), stops]))
     between = np.searchsorted(marks, starts[1:]) - np.searchsorted(marks, ends[:-1])
     out = []
@@ -128,12 +137,11 @@ def index_sentences(
     ``ignore`` (boilerplate) are left out."""
     spans = sentences(tokens, text)
     hashes = _stemmed(tokens.words)
-    keep = ~np.isin(hashes, _STOP_ARRAY)
+    keep = ~_member(hashes, _STOP_ARRAY)
     if ignore is not None:
         keep &= ~ignore
-    owner = np.zeros(len(hashes), dtype=np.int64)
-    for n, (start, _end) in enumerate(spans[1:], 1):
-        owner[start:] = n
+    lengths = [end - start for start, end in spans]
+    owner = np.repeat(np.arange(len(spans), dtype=np.int64), lengths)
     term, sentence = hashes[keep], owner[keep]
     # One entry per (word, sentence), sorted by word then sentence.
     order = np.lexsort((sentence, term))
