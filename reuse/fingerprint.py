@@ -1,4 +1,4 @@
-"""Word hashes, shingle hashes, consistent sampling and MinHash signatures.
+"""Word hashes, shingle hashes, consistent sampling and exact shingle-set Jaccard.
 
 Every function here has a plain-Python twin in ``tests/test_fingerprint.py`` that must
 give the same numbers.
@@ -7,17 +7,13 @@ give the same numbers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
-from datasketch import MinHash
 
 __all__ = [
-    "MINHASH_PERMUTATIONS",
-    "estimate_jaccard",
-    "minhash",
+    "jaccard",
     "sample",
     "shingle_hashes",
     "word_hashes",
@@ -27,8 +23,6 @@ U64 = npt.NDArray[np.uint64]
 
 # Odd 64-bit multiplier for the polynomial shingle hash (the golden-ratio constant).
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-MINHASH_PERMUTATIONS = 128
-_MINHASH_SEED = 1
 
 
 def word_hashes(words: Iterable[str]) -> U64:
@@ -80,44 +74,17 @@ def sample(hashes: U64, every: int) -> U64:
     return kept
 
 
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> tuple[U64, U64]:
-    # datasketch's own affine permutations, so a signature here equals datasketch's
-    # MinHash(scheme="affine64") of the same 64-bit values (tested); this module only
-    # vectorises the application over many values at once.
-    a, b = MinHash(num_perm=num_perm, seed=_MINHASH_SEED, scheme="affine64").permutations
-    return np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)
+def jaccard(a: U64, b: U64) -> float:
+    """Return the Jaccard similarity of two sets of shingle hashes (duplicates allowed).
 
+    Exact, and cheaper for one pair than two MinHash signatures: a pair's resemblance is
+    computed once, when it is reported.
 
-def minhash(shingles: U64, num_perm: int = MINHASH_PERMUTATIONS) -> U64:
-    """Return the MinHash signature of a set of 64-bit shingle hashes.
-
-    Args:
-        shingles: shingle hashes (duplicates allowed).
-        num_perm: signature length.
-
-    Returns:
-        ``num_perm`` minima; all ``2**64 - 1`` for an empty set.
+    >>> jaccard(np.array([1, 2, 2], dtype=np.uint64), np.array([2, 3], dtype=np.uint64))
+    0.3333333333333333
     """
-    a, b = _permutations(num_perm)
-    if shingles.size == 0:
-        return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    mixed = _mix(np.unique(shingles))
-    out = np.empty(num_perm, dtype=np.uint64)
-    # Chunk the permutations so a long document never builds a huge matrix.
-    step = max(1, 1_000_000 // mixed.size)
-    for lo in range(0, num_perm, step):
-        hi = min(num_perm, lo + step)
-        out[lo:hi] = (np.outer(a[lo:hi], mixed) + b[lo:hi, None]).min(axis=1)
-    return out
-
-
-def estimate_jaccard(sig_a: U64, sig_b: U64) -> float:
-    """Return the share of equal signature positions, the MinHash estimate of Jaccard.
-
-    >>> estimate_jaccard(np.array([1, 2], dtype=np.uint64), np.array([1, 3], dtype=np.uint64))
-    0.5
-    """
-    if sig_a.size != sig_b.size or sig_a.size == 0:
-        raise ValueError("signatures must be non-empty and of equal length")
-    return float(np.count_nonzero(sig_a == sig_b)) / sig_a.size
+    ua, ub = np.unique(a), np.unique(b)
+    if not ua.size or not ub.size:
+        return 0.0
+    shared = np.intersect1d(ua, ub, assume_unique=True).size
+    return shared / (ua.size + ub.size - shared)

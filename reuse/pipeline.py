@@ -20,7 +20,7 @@ from reuse import __version__
 from reuse.align import WordPassage, align_words, merge_fragments
 from reuse.candidates import find_candidates
 from reuse.errors import InputError, SettingsError
-from reuse.fingerprint import estimate_jaccard, minhash, sample, shingle_hashes, word_hashes
+from reuse.fingerprint import jaccard, sample, shingle_hashes, word_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
 from reuse.settings import Settings
@@ -279,17 +279,8 @@ def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult
     """The pair's report, topic similarity aside (filled in once all pairs are known)."""
     documents: Sequence[Document] = _shared["documents"]
     prepared: list[_Prepared] = _shared["prepared"]
-    signatures: dict[int, U64] = _shared.setdefault("signatures", {})
     a, b = documents[i], documents[j]
     pa, pb = prepared[i], prepared[j]
-    for k in (i, j):
-        if k not in signatures:
-            if len(signatures) >= _SENTENCE_CACHE:
-                signatures.clear()
-            signatures[k] = minhash(prepared[k].shingles)
-    resemblance = 0.0  # too short to have a single shingle
-    if pa.shingles.size and pb.shingles.size:
-        resemblance = estimate_jaccard(signatures[i], signatures[j])
     a_shared = _covered(len(pa), [(p.a_start, p.a_end) for p in word_passages])
     b_shared = _covered(len(pb), [(p.b_start, p.b_end) for p in word_passages])
     return PairResult(
@@ -300,7 +291,7 @@ def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult
         a_coverage=a_shared / max(1, len(pa)),
         b_coverage=b_shared / max(1, len(pb)),
         topic_similarity=0.0,
-        resemblance=resemblance,
+        resemblance=jaccard(pa.shingles, pb.shingles),
         passages=tuple(_passage(wp, a, pa, b, pb) for wp in word_passages),
     )
 
