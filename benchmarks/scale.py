@@ -79,6 +79,8 @@ def _child_reuse(articles: Path, out: Path, workers: int) -> None:
                 "stages": stages,
                 "candidates": totals.get("aligning", 0),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                # The largest worker process (each also counts pages shared with us).
+                "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
         )
     )
@@ -212,6 +214,7 @@ def measure(n: int, baseline: bool, workers: int, single: bool) -> dict[str, obj
         wall=round(ours["wall"], 1),
         docs_per_s=round(n / ours["wall"]),
         peak_rss_mb=round(ours["peak_rss_mb"]),
+        worker_rss_mb=round(ours["worker_rss_mb"]),
         candidates_per_article=round(ours["candidates"] / n, 2),
         stages={k: round(v, 1) for k, v in ours["stages"].items()},  # type: ignore[union-attr]
         **{k: round(v, 4) for k, v in score_reuse(folder, out).items()},
@@ -253,7 +256,8 @@ def _or_dash(value: object) -> str:
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        f"{'articles':>9} {'wall s':>7} {'docs/s':>7} {'peak MB':>8} {'cand/art':>8} "
+        f"{'articles':>9} {'wall s':>7} {'docs/s':>7} {'peak MB':>8} {'worker MB':>9} "
+        f"{'cand/art':>8} "
         f"{'recall':>7} {'rec50-99':>8} {'prec':>6} | {'baseline docs/s':>15} "
         f"{'b.recall':>8} {'speed x':>7} {'recall x':>8} {'vs 1 worker':>11}"
     ]
@@ -261,7 +265,8 @@ def table(rows: list[dict[str, object]]) -> str:
         b = r.get("baseline") or {}
         lines.append(
             f"{r['articles']:>9,} {r['wall']:>7} {r['docs_per_s']:>7,} {r['peak_rss_mb']:>8,} "
-            f"{r['candidates_per_article']:>8} {r['recall']:>7.4f} {r['recall_50_99']:>8.4f} "
+            f"{r['worker_rss_mb']:>9,} {r['candidates_per_article']:>8} "
+            f"{r['recall']:>7.4f} {r['recall_50_99']:>8.4f} "
             f"{r['precision']:>6.4f} | {b.get('docs_per_s', '-'):>15} "  # type: ignore[union-attr]
             f"{b.get('recall', '-'):>8} {r.get('speed_ratio', '-'):>7} "  # type: ignore[union-attr]
             f"{_or_dash(r.get('recall_ratio')):>8} {_or_dash(r.get('workers_speedup')):>11}"
