@@ -7,6 +7,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -231,6 +232,7 @@ _ALIGN_CHUNK = 256
 # What workers read, set before they start (forked processes inherit it) and in the
 # parent for a single process.
 _shared: dict[str, Any] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -314,6 +316,8 @@ class _Workers:
         self.pool: Any = None
 
     def __enter__(self) -> _Workers:
+        # One comparison at a time per process: `_shared` is module state.
+        _SHARED_LOCK.acquire()
         _shared.clear()
         _shared.update(self.state)
         return self
@@ -344,6 +348,7 @@ class _Workers:
             self.pool.join()
             self.pool = None
         _shared.clear()
+        _SHARED_LOCK.release()
 
 
 def compare(

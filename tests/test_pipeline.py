@@ -316,3 +316,13 @@ def test_a_story_reprinted_by_many_outlets_is_reuse_not_boilerplate() -> None:
     for pair in result.pairs:
         # The story, whole; never the promo line.
         assert [p.a_words for p in pair.passages] == [150]
+
+
+def test_comparisons_in_two_threads_do_not_mix() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, second = _planted_corpus(40, seed=21), _planted_corpus(40, seed=22)
+    expected = [reuse.compare(first).pairs, reuse.compare(second).pairs]
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda docs: reuse.compare(docs).pairs, [first, second] * 3))
+    assert got == expected * 3
