@@ -257,12 +257,12 @@ def generate(
     renderer = Renderer(chain)
     out_articles = []
     spans: dict[tuple[int, int], tuple[int, int]] = {}  # (passage, article) -> chars
+    origins: dict[int, list[tuple[int, int, int]]] = {}
+    for c in copies:
+        origins.setdefault(c.article, []).append((c.passage, c.start, c.end))
     for i in range(n):
         words = list(articles[i])
-        marks: list[tuple[int, int, int]] = []  # passage, start word, end word
-        for c in copies:
-            if c.article == i:
-                marks.append((c.passage, c.start, c.end))
+        marks = list(origins.get(i, []))  # passage, start word, end word
         # Copies go in at sentence starts, never inside another passage.
         for at, edited, passage in sorted(pasted.get(i, []), key=lambda p: p[0]):
             at = _sentence_start(words, at, renderer.end)

@@ -31,7 +31,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from reuse.fingerprint import word_hashes
 from reuse.text import Tokens
 
-__all__ = ["Fragment", "find_fragments"]
+__all__ = ["Fragment", "Sentences", "find_fragments", "index_sentences", "match_sentences"]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -390,7 +390,6 @@ def _overlaps_b(f: Fragment, g: Fragment) -> bool:
 
 
 # Stop words as written and as stemmed: a content word can stem to either.
-_STOP_STEMS = frozenset(
-    word_hashes(sorted(ENGLISH_STOP_WORDS | {_stem(w) for w in ENGLISH_STOP_WORDS})).tolist()
+_STOP_ARRAY = np.unique(
+    word_hashes(sorted(ENGLISH_STOP_WORDS | {_stem(w) for w in ENGLISH_STOP_WORDS}))
 )
-_STOP_ARRAY = np.array(sorted(_STOP_STEMS), dtype=np.uint64)

@@ -125,13 +125,11 @@ def _boilerplate_blocks(
     return blocks
 
 
-def _mask_boilerplate(
-    documents: Sequence[Document], prepared: list[_Prepared], settings: Settings
-) -> list[_Prepared]:
+def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Prepared]:
     """Take boilerplate lines, found word for word in ``settings.boilerplate`` documents
     or more (in runs of at most BOILERPLATE_WORDS words), out of shingles and alignment:
     their words get hashes no other word has."""
-    if not settings.boilerplate or len(documents) < settings.boilerplate:
+    if not settings.boilerplate or len(prepared) < settings.boilerplate:
         return prepared
     counts: Counter[int] = Counter()
     for p in prepared:
@@ -396,7 +394,7 @@ def compare(
         for ready in pool.map(_prepare_chunk, _chunks(range(total), _PREPARE_CHUNK)):
             prepared += ready
             report("fingerprinting", len(prepared), total)
-        prepared = _mask_boilerplate(documents, prepared, settings)
+        prepared = _mask_boilerplate(prepared, settings)
         pool.share(prepared)
 
         report("finding candidates", 0, 1)
