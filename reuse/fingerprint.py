@@ -6,33 +6,101 @@ give the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
 __all__ = [
     "jaccard",
+    "joined_hashes",
     "sample",
     "shingle_hashes",
     "word_hashes",
 ]
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 
 # Odd 64-bit multiplier for the polynomial shingle hash (the golden-ratio constant).
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+# Odd multiplier for the polynomial word hash over code points, and its inverse
+# modulo 2**64 (odd numbers are invertible), which shifts a word's sum to its start.
+_WORD_MULTIPLIER = np.uint64(0xC2B2AE3D27D4EB4F)
+_WORD_INVERSE = np.uint64(pow(0xC2B2AE3D27D4EB4F, -1, 2**64))
+_POWER_CACHE: tuple[U64, U64] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
 
-def word_hashes(words: Iterable[str]) -> U64:
-    """Return the 64-bit xxh3 hash of each word's UTF-8 bytes.
+def word_hashes(words: Sequence[str]) -> U64:
+    """Return a 64-bit hash of each word.
 
-    >>> word_hashes(["a"]).tolist() == [xxhash.xxh3_64_intdigest(b"a")]
+    >>> word_hashes(["a", "b"]).tolist() == joined_hashes(["a b"])[0].tolist()
     True
     """
-    digest = xxhash.xxh3_64_intdigest
-    return np.fromiter((digest(w.encode("utf-8")) for w in words), dtype=np.uint64)
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    ends = np.cumsum(lengths)
+    return _span_hashes("".join(words), ends - lengths, ends)
+
+
+def joined_hashes(texts: Sequence[str]) -> list[U64]:
+    """Return the hashes of the words of each text, its words joined by single spaces.
+
+    All texts are hashed in one pass of array operations, so no Python code runs per
+    word (or per text, beyond joining and splitting).
+    """
+    counts = np.fromiter(
+        (t.count(" ") + 1 if t else 0 for t in texts), dtype=np.int64, count=len(texts)
+    )
+    joined = " ".join(t for t in texts if t)
+    if not joined:
+        return [np.zeros(0, dtype=np.uint64) for _ in texts]
+    cps = _code_points(joined)
+    gaps = np.flatnonzero(cps == 32)
+    starts = np.concatenate(([0], gaps + 1))
+    ends = np.concatenate((gaps, [cps.size]))
+    hashes = _span_hashes(cps, starts, ends)
+    return np.split(hashes, np.cumsum(counts)[:-1])
+
+
+def _code_points(text: str) -> npt.NDArray[np.uint8] | npt.NDArray[np.uint32]:
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _powers(n: int) -> tuple[U64, U64]:
+    """``P ** t`` and ``P ** -t`` modulo 2**64 for ``t < n`` (at least), cached."""
+    global _POWER_CACHE
+    if _POWER_CACHE[0].size < n:
+        size = max(n, 2 * _POWER_CACHE[0].size)
+        up = np.full(size, _WORD_MULTIPLIER, dtype=np.uint64)
+        down = np.full(size, _WORD_INVERSE, dtype=np.uint64)
+        up[0] = down[0] = 1
+        _POWER_CACHE = (np.cumprod(up), np.cumprod(down))
+    return _POWER_CACHE
+
+
+def _span_hashes(
+    text: str | npt.NDArray[np.uint8] | npt.NDArray[np.uint32], starts: I64, ends: I64
+) -> U64:
+    """Hash ``text[starts[i]:ends[i]]`` for every ``i``.
+
+    A word's hash is the polynomial ``sum(code_point[t] * P ** t)`` modulo 2**64 (from
+    prefix sums over the whole text, shifted to the word's start by ``P ** -start``),
+    combined with its length and mixed.
+    """
+    if isinstance(text, str):
+        text = _code_points(text)
+    n = text.size
+    up, down = _powers(n + 1)
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    prefix[1:] = text
+    prefix[1:] *= up[:n]
+    np.cumsum(prefix, out=prefix)
+    raw = (prefix[ends] - prefix[starts]) * down[starts]
+    return _mix(raw * _WORD_MULTIPLIER + (ends - starts).astype(np.uint64))
 
 
 def _mix(h: U64) -> U64:

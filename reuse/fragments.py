@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from reuse.fingerprint import word_hashes
@@ -179,13 +178,10 @@ def _stemmed(words: tuple[str, ...]) -> U64:
     """Hashes of the stemmed words; a word met before costs one dictionary lookup."""
     if len(_STEM_CACHE) > _STEM_CACHE_MAX:
         _STEM_CACHE.clear()
-    out = np.empty(len(words), dtype=np.uint64)
-    for i, word in enumerate(words):
-        h = _STEM_CACHE.get(word)
-        if h is None:
-            h = _STEM_CACHE[word] = xxhash.xxh3_64_intdigest(_stem(word).encode("utf-8"))
-        out[i] = h
-    return out
+    new = [w for w in set(words) if w not in _STEM_CACHE]
+    if new:
+        _STEM_CACHE.update(zip(new, word_hashes([_stem(w) for w in new]).tolist(), strict=True))
+    return np.fromiter(map(_STEM_CACHE.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def _cluster(seeds: list[tuple[int, int]], gaps: tuple[int, int]) -> list[list[tuple[int, int]]]:

@@ -21,12 +21,12 @@ from reuse import __version__
 from reuse.align import WordPassage, align_words, merge_fragments
 from reuse.candidates import find_candidates
 from reuse.errors import InputError, SettingsError
-from reuse.fingerprint import jaccard, sample, shingle_hashes, word_hashes
+from reuse.fingerprint import jaccard, joined_hashes, sample, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
 from reuse.settings import Settings
 from reuse.similarity import fit_topics
-from reuse.text import Tokens, tokenise
+from reuse.text import Tokens, scan
 
 __all__ = ["Progress", "compare"]
 
@@ -77,25 +77,32 @@ def _silent(stage: str, done: int, total: int) -> None:
     """Progress callback that reports nothing."""
 
 
-def _prepare(document: Document, settings: Settings) -> _Prepared:
-    tokens = tokenise(document.text)
-    hashes = word_hashes(tokens.words)
-    lines = _lines(document.text, tokens, hashes) if settings.boilerplate else []
-    offset = np.int32 if len(document.text) < 2**31 else np.int64
-    return _Prepared(
-        " ".join(tokens.words),
-        tokens.starts.astype(offset),
-        tokens.ends.astype(offset),
-        hashes,
-        shingle_hashes(hashes, settings.shingle_words),
-        lines,
-    )
+def _prepare_many(documents: Sequence[Document], settings: Settings) -> list[_Prepared]:
+    """Prepare documents together: tokenising and hashing run once over all of them."""
+    scanned = scan([d.text for d in documents])
+    out = []
+    for document, words, hashes in zip(
+        documents, scanned, joined_hashes([w.joined for w in scanned]), strict=True
+    ):
+        lines = _lines(document.text, words.starts, hashes) if settings.boilerplate else []
+        offset = np.int32 if len(document.text) < 2**31 else np.int64
+        out.append(
+            _Prepared(
+                words.joined,
+                words.starts.astype(offset),
+                words.ends.astype(offset),
+                hashes,
+                shingle_hashes(hashes, settings.shingle_words),
+                lines,
+            )
+        )
+    return out
 
 
-def _lines(text: str, tokens: Tokens, hashes: U64) -> list[tuple[int, int, int]]:
+def _lines(text: str, starts: npt.NDArray[np.int64], hashes: U64) -> list[tuple[int, int, int]]:
     """Each line's ``(start word, end word, key)``; the key hashes the line's words."""
     breaks = np.array([m.start() for m in _LINE_BREAK.finditer(text)], dtype=np.int64)
-    line_of = np.searchsorted(breaks, tokens.starts)
+    line_of = np.searchsorted(breaks, starts)
     if not len(line_of):
         return []
     edges = np.flatnonzero(np.diff(line_of)) + 1
@@ -227,6 +234,7 @@ def _plan_pairs(
 # handing a task to a worker costs little beside it, small enough to spread the work.
 _PREPARE_CHUNK = 256
 _ALIGN_CHUNK = 256
+_SCAN_BATCH = 32
 # What workers read, set before they start (forked processes inherit it) and in the
 # parent for a single process.
 _shared: dict[str, Any] = {}
@@ -239,7 +247,11 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
 
 def _prepare_chunk(indices: Sequence[int]) -> list[_Prepared]:
     documents, settings = _shared["documents"], _shared["settings"]
-    return [_prepare(documents[k], settings) for k in indices]
+    out = []
+    # Small batches: their arrays stay in cache, and cost no fresh pages from the system.
+    for batch in _chunks(indices, _SCAN_BATCH):
+        out += _prepare_many([documents[k] for k in batch], settings)
+    return out
 
 
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, PairResult]]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import xxhash
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reuse.fingerprint import jaccard, sample, shingle_hashes, word_hashes
+from reuse.fingerprint import jaccard, joined_hashes, sample, shingle_hashes, word_hashes
 
 MASK = (1 << 64) - 1
 words = st.lists(st.sampled_from(["a", "b", "c", "dé", "1", "275", "khojaly"]), max_size=40)
@@ -32,9 +31,26 @@ def ref_shingles(hashes: list[int], k: int) -> list[int]:
     return out
 
 
-@given(words)
-def test_word_hashes_equal_plain_xxh3(ws: list[str]) -> None:
-    assert word_hashes(ws).tolist() == [xxhash.xxh3_64_intdigest(w.encode()) for w in ws]
+def ref_word_hash(word: str) -> int:
+    p = 0xC2B2AE3D27D4EB4F
+    raw = sum(ord(c) * pow(p, t, 1 << 64) for t, c in enumerate(word)) & MASK
+    return ref_mix((raw * p + len(word)) & MASK)
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_word_hashes_equal_plain_polynomial(ws: list[str]) -> None:
+    assert word_hashes(ws).tolist() == [ref_word_hash(w) for w in ws]
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "bb", "dé", "1", "日", "𝔸x"]), max_size=9)))
+def test_joined_hashes_equal_word_hashes(texts: list[list[str]]) -> None:
+    got = joined_hashes([" ".join(t) for t in texts])
+    assert [h.tolist() for h in got] == [word_hashes(t).tolist() for t in texts]
+
+
+def test_distinct_words_hash_apart() -> None:
+    vocabulary = [f"{a}{b}{c}" for a in "abcdexyz" for b in "aeiou1" for c in "nrstlé"]
+    assert len(set(word_hashes(vocabulary).tolist())) == len(vocabulary)
 
 
 @given(st.lists(u64, max_size=30), st.integers(min_value=1, max_value=6))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reuse.text import fold, normalise, tokenise
+from reuse.text import fold, normalise, scan, tokenise
 
 # Text with the characters news actually contains: accents (composed and combining),
 # curly quotes, dashes, ligatures, full-width digits, non-Latin scripts.
@@ -139,3 +139,33 @@ def test_ascii_fast_tokeniser_agrees_with_the_general_one(text: str) -> None:
     assert fast.words == general.words
     assert fast.starts.tolist() == general.starts.tolist()
     assert fast.ends.tolist() == general.ends.tolist()
+
+
+def _scan_agrees(texts: list[str]) -> None:
+    for text, words in zip(texts, scan(texts), strict=True):
+        tokens = tokenise(text)
+        assert words.joined == " ".join(tokens.words)
+        assert words.starts.tolist() == tokens.starts.tolist()
+        assert words.ends.tolist() == tokens.ends.tolist()
+
+
+@given(st.lists(st.text(max_size=80), max_size=6))
+def test_bulk_scan_agrees_with_tokenise(texts: list[str]) -> None:
+    _scan_agrees(texts)
+
+
+@given(
+    st.lists(st.text(alphabet="ab Zé’“”—…\nßﬁ1İ\u0301日_-", max_size=60), min_size=1, max_size=6)
+)
+def test_bulk_scan_agrees_on_news_punctuation_and_hard_characters(texts: list[str]) -> None:
+    _scan_agrees(texts)
+
+
+def test_bulk_scan_handles_each_text_on_its_own_path() -> None:
+    texts = ["Plain ASCII text.", "Dé “quoted” — text…", "ﬁne straße", "सरकार दरकार", "", "日本"]
+    _scan_agrees(texts)
+    assert [w.joined for w in scan(texts)][:3] == [
+        "plain ascii text",
+        "dé quoted text",
+        "fine strasse",
+    ]
