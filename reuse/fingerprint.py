@@ -7,6 +7,7 @@ give the same numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,8 @@ import numpy.typing as npt
 __all__ = [
     "jaccard",
     "joined_hashes",
+    "mix",
+    "run_hashes",
     "sample",
     "shingle_hashes",
     "word_hashes",
@@ -82,15 +85,19 @@ def _powers(n: int) -> tuple[U64, U64]:
     return _POWER_CACHE
 
 
-def _span_hashes(
-    text: str | npt.NDArray[np.uint8] | npt.NDArray[np.uint32], starts: I64, ends: I64
-) -> U64:
-    """Hash ``text[starts[i]:ends[i]]`` for every ``i``.
+def run_hashes(values: npt.NDArray[np.unsignedinteger[Any]], starts: I64, ends: I64) -> U64:
+    """Hash each run ``values[starts[i]:ends[i]]`` (word hashes of a line, say).
 
-    A word's hash is the polynomial ``sum(code_point[t] * P ** t)`` modulo 2**64 (from
-    prefix sums over the whole text, shifted to the word's start by ``P ** -start``),
+    A run's hash is the polynomial ``sum(values[start + t] * P ** t)`` modulo 2**64 (from
+    prefix sums over all values, shifted to the run's start by ``P ** -start``),
     combined with its length and mixed.
     """
+    return _span_hashes(values, np.asarray(starts, np.int64), np.asarray(ends, np.int64))
+
+
+def _span_hashes(text: str | npt.NDArray[np.unsignedinteger[Any]], starts: I64, ends: I64) -> U64:
+    """Hash ``text[starts[i]:ends[i]]`` for every ``i``: a word's hash is `run_hashes`
+    of its code points."""
     if isinstance(text, str):
         text = _code_points(text)
     n = text.size
@@ -100,11 +107,12 @@ def _span_hashes(
     prefix[1:] *= up[:n]
     np.cumsum(prefix, out=prefix)
     raw = (prefix[ends] - prefix[starts]) * down[starts]
-    return _mix(raw * _WORD_MULTIPLIER + (ends - starts).astype(np.uint64))
+    return mix(raw * _WORD_MULTIPLIER + (ends - starts).astype(np.uint64))
 
 
-def _mix(h: U64) -> U64:
-    """The 64-bit MurmurHash3 finalizer: spreads every input bit over the low bits."""
+def mix(h: U64) -> U64:
+    """The 64-bit MurmurHash3 finalizer, a bijection that spreads every input bit over
+    all output bits."""
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xFF51AFD7ED558CCD)
     h = h ^ (h >> np.uint64(33))
@@ -127,7 +135,7 @@ def shingle_hashes(hashes: U64, k: int) -> U64:
     acc = np.zeros(n, dtype=np.uint64)
     for t in range(k):
         acc = acc * _MULTIPLIER + hashes[t : t + n]
-    return _mix(acc)
+    return mix(acc)
 
 
 def sample(hashes: U64, every: int) -> U64:

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import multiprocessing
 import os
-import re
 import threading
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
 from reuse import __version__
 from reuse.align import WordPassage, align_words, merge_fragments
 from reuse.candidates import find_candidates
 from reuse.errors import InputError, SettingsError
-from reuse.fingerprint import jaccard, joined_hashes, sample, shingle_hashes
+from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sample, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
 from reuse.settings import Settings
@@ -41,7 +37,6 @@ R = TypeVar("R")
 _SENTENCE_CACHE = 20_000
 # Documents whose words weigh topic similarity in a corpus too large for the full matrix.
 _TOPIC_SAMPLE = 20_000
-_LINE_BREAK = re.compile(r"\n")
 # Longest run of common lines (in words) that is boilerplate rather than reprinted text.
 BOILERPLATE_WORDS = 50
 # Boilerplate words get hashes from here up, distinct per document and position.
@@ -62,7 +57,10 @@ class _Prepared:
     ends: npt.NDArray[np.signedinteger[Any]]
     hashes: U64
     shingles: U64
-    lines: list[tuple[int, int, int]]
+    line_ends: npt.NDArray[np.int32]
+    """Word index where each line (with words) ends; it starts where the last ended."""
+    line_keys: U64
+    """Hash of each line's words."""
     boilerplate: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
@@ -78,89 +76,103 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 
 def _prepare_many(documents: Sequence[Document], settings: Settings) -> list[_Prepared]:
-    """Prepare documents together: tokenising and hashing run once over all of them."""
+    """Prepare documents together: tokenising, hashing, shingling and line keys each
+    run once over all of them."""
     scanned = scan([d.text for d in documents])
+    counts = np.fromiter((len(w) for w in scanned), dtype=np.int64, count=len(scanned))
+    hashes = np.concatenate(joined_hashes([w.joined for w in scanned]))
+    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+    k = settings.shingle_words
+    shingles = shingle_hashes(hashes, k)
+    # Lines: a new one wherever the line number or the document changes.
+    doc = np.repeat(np.arange(len(scanned)), counts)
+    line = np.concatenate([w.lines for w in scanned])
+    new = np.ones(hashes.size, dtype=bool)
+    new[1:] = (line[1:] != line[:-1]) | (doc[1:] != doc[:-1])
+    line_starts = np.flatnonzero(new)
+    line_ends = np.append(line_starts[1:], hashes.size)
+    keys = run_hashes(hashes, line_starts, line_ends)
+    line_bounds = np.searchsorted(line_starts, bounds).tolist()
     out = []
-    for document, words, hashes in zip(
-        documents, scanned, joined_hashes([w.joined for w in scanned]), strict=True
-    ):
-        lines = _lines(document.text, words.starts, hashes) if settings.boilerplate else []
+    for n, (document, words) in enumerate(zip(documents, scanned, strict=True)):
+        first, last = bounds[n], bounds[n + 1]
+        lo, hi = line_bounds[n], line_bounds[n + 1]
         offset = np.int32 if len(document.text) < 2**31 else np.int64
         out.append(
             _Prepared(
                 words.joined,
                 words.starts.astype(offset),
                 words.ends.astype(offset),
-                hashes,
-                shingle_hashes(hashes, settings.shingle_words),
-                lines,
+                hashes[first:last],
+                shingles[first : max(first, last - k + 1)],
+                (line_ends[lo:hi] - first).astype(np.int32),
+                keys[lo:hi],
             )
         )
     return out
 
 
-def _lines(text: str, starts: npt.NDArray[np.int64], hashes: U64) -> list[tuple[int, int, int]]:
-    """Each line's ``(start word, end word, key)``; the key hashes the line's words."""
-    breaks = np.array([m.start() for m in _LINE_BREAK.finditer(text)], dtype=np.int64)
-    line_of = np.searchsorted(breaks, starts)
-    if not len(line_of):
-        return []
-    edges = np.flatnonzero(np.diff(line_of)) + 1
-    bounds = [0, *edges.tolist(), len(line_of)]
-    return [
-        (s, e, xxhash.xxh3_64_intdigest(hashes[s:e].tobytes()))
-        for s, e in itertools.pairwise(bounds)
-    ]
-
-
-def _boilerplate_blocks(
-    lines: list[tuple[int, int, int]], counts: Counter[int], min_documents: int
-) -> list[tuple[int, int]]:
-    """Word ranges of a document's boilerplate: runs of consecutive lines each found in
-    ``min_documents`` documents or more, at most BOILERPLATE_WORDS words long. A longer
-    run is a story many outlets reprinted (every paragraph of it common), not boilerplate.
-    """
-    blocks: list[tuple[int, int]] = []
-    run: list[tuple[int, int]] = []
-    for start, end, key in [*lines, (0, 0, -1)]:
-        if key != -1 and counts[key] >= min_documents:
-            run.append((start, end))
-            continue
-        if run and sum(e - s for s, e in run) <= BOILERPLATE_WORDS:
-            blocks += run
-        run = []
-    return blocks
+def _boilerplate_lines(
+    prepared: Sequence[_Prepared], min_documents: int
+) -> list[npt.NDArray[np.bool_]]:
+    """Per document, which of its lines are boilerplate: lines found in ``min_documents``
+    documents or more, in runs of such lines at most BOILERPLATE_WORDS words long. A
+    longer run is a story many outlets reprinted (every paragraph of it common), not
+    boilerplate."""
+    per_doc = np.fromiter((p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared))
+    keys = np.concatenate([p.line_keys for p in prepared])
+    if not keys.size:
+        return [np.zeros(0, dtype=bool) for _ in prepared]
+    doc = np.repeat(np.arange(len(prepared), dtype=np.int64), per_doc)
+    # Documents holding each key, a document counted once however often it repeats it.
+    order = np.lexsort((doc, keys))
+    k, d = keys[order], doc[order]
+    new_doc = np.ones(k.size, dtype=bool)
+    new_doc[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+    new_key = np.ones(k.size, dtype=bool)
+    new_key[1:] = k[1:] != k[:-1]
+    group = np.cumsum(new_key) - 1
+    documents = np.bincount(group, weights=new_doc).astype(np.int64)
+    common = np.empty(k.size, dtype=bool)
+    common[order] = documents[group] >= min_documents
+    # Runs of consecutive common lines within a document, and their length in words.
+    sizes = np.concatenate([np.diff(p.line_ends, prepend=0) for p in prepared]).astype(np.int64)
+    starts_run = np.ones(k.size, dtype=bool)
+    starts_run[1:] = (common[1:] != common[:-1]) | (doc[1:] != doc[:-1])
+    run = np.cumsum(starts_run) - 1
+    run_words = np.bincount(run, weights=sizes)
+    boiler = common & (run_words[run] <= BOILERPLATE_WORDS)
+    return np.split(boiler, np.cumsum(per_doc)[:-1])
 
 
 def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Prepared]:
-    """Take boilerplate lines, found word for word in ``settings.boilerplate`` documents
-    or more (in runs of at most BOILERPLATE_WORDS words), out of shingles and alignment:
+    """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment:
     their words get hashes no other word has."""
     if not settings.boilerplate or len(prepared) < settings.boilerplate:
         return prepared
-    counts: Counter[int] = Counter()
-    for p in prepared:
-        counts.update({key for _, _, key in p.lines})
-    out = []
-    for n, p in enumerate(prepared):
-        common = _boilerplate_blocks(p.lines, counts, settings.boilerplate)
-        if not common:
-            out.append(p)
-            continue
-        mask = np.zeros(len(p), dtype=bool)
-        for s, e in common:
-            mask[s:e] = True
-        hashes = p.hashes.copy()
-        where = np.flatnonzero(mask).astype(np.uint64)
-        hashes[mask] = _UNIQUE + (np.uint64(n) << np.uint64(24)) + where
-        out.append(
-            dataclasses.replace(
-                p,
-                hashes=hashes,
-                shingles=shingle_hashes(hashes, settings.shingle_words),
-                boilerplate=mask,
+    flags = _boilerplate_lines(prepared, settings.boilerplate)
+    out = list(prepared)
+    touched = [n for n, boiler in enumerate(flags) if boiler.any()]
+    k = settings.shingle_words
+    # Documents with boilerplate are re-shingled in batches, each in one pass.
+    for batch in _chunks(touched, _MASK_BATCH):
+        masks = [np.repeat(flags[n], np.diff(prepared[n].line_ends, prepend=0)) for n in batch]
+        hashes = np.concatenate([prepared[n].hashes for n in batch])
+        mask = np.concatenate(masks)
+        counts = [m.size for m in masks]
+        doc = np.repeat(np.array(batch, dtype=np.uint64), counts)
+        where = np.concatenate([np.arange(c, dtype=np.uint64) for c in counts])
+        hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
+        shingles = shingle_hashes(hashes, k)
+        first = 0
+        for n, m, c in zip(batch, masks, counts, strict=True):
+            out[n] = dataclasses.replace(
+                prepared[n],
+                hashes=hashes[first : first + c],
+                shingles=shingles[first : max(first, first + c - k + 1)],
+                boilerplate=m,
             )
-        )
+            first += c
     return out
 
 
@@ -235,6 +247,7 @@ def _plan_pairs(
 _PREPARE_CHUNK = 256
 _ALIGN_CHUNK = 256
 _SCAN_BATCH = 32
+_MASK_BATCH = 256
 # What workers read, set before they start (forked processes inherit it) and in the
 # parent for a single process.
 _shared: dict[str, Any] = {}

@@ -61,11 +61,13 @@ class Normalised:
 @dataclass(frozen=True, slots=True)
 class Words:
     """`Tokens` in compact form: the words joined by single spaces (a word never holds
-    a space), and the original character range of each."""
+    a space), the original character range of each, and the line each is on (line
+    breaks before it)."""
 
     joined: str
     starts: IntArray
     ends: IntArray
+    lines: IntArray
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -209,6 +211,8 @@ def _tokenise_normalised(text: str) -> Tokens:
 
 
 _SPACE = 32
+_NEWLINE = 10
+_LINE_BREAK = re.compile("\n")
 # Each ASCII character folded for word finding: letters lower-cased, digits kept, and
 # everything else a space.
 _ASCII_FOLD = np.array(
@@ -255,9 +259,12 @@ def scan(texts: Sequence[str]) -> list[Words]:
     combined = " ".join(texts)
     general: set[int] = set()
     if combined.isascii():
-        folded = np.frombuffer(combined.encode("ascii").translate(_ASCII_TABLE), dtype=np.uint8)
+        raw = combined.encode("ascii")
+        breaks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == _NEWLINE)
+        folded = np.frombuffer(raw.translate(_ASCII_TABLE), dtype=np.uint8)
     else:
         cps = np.frombuffer(combined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        breaks = np.flatnonzero(cps == _NEWLINE)
         high = cps >= 128
         distinct = np.unique(cps[high])
         mapped = np.array([_fold_cached(cp) for cp in distinct.tolist()], dtype=np.int64)
@@ -276,6 +283,7 @@ def scan(texts: Sequence[str]) -> list[Words]:
         ends = np.concatenate((ends, [word.size]))
     doc = np.searchsorted(firsts, starts, side="right") - 1
     counts = np.bincount(doc, minlength=len(texts))
+    lines = np.searchsorted(breaks, starts) - np.searchsorted(breaks, firsts)[doc]
     # The words of all texts, with one space after every word.
     keep = word.copy()
     keep[1:] |= word[:-1]
@@ -289,7 +297,9 @@ def scan(texts: Sequence[str]) -> list[Words]:
     for n, text in enumerate(texts):
         if n in general:
             tokens = _tokenise_normalised(text)
-            out.append(Words(" ".join(tokens.words), tokens.starts, tokens.ends))
+            own = np.array([m.start() for m in _LINE_BREAK.finditer(text)], dtype=np.int64)
+            line_of = np.searchsorted(own, tokens.starts)
+            out.append(Words(" ".join(tokens.words), tokens.starts, tokens.ends, line_of))
             continue
         first, lo, hi = int(firsts[n]), cuts[n], cuts[n + 1]
         out.append(
@@ -297,6 +307,7 @@ def scan(texts: Sequence[str]) -> list[Words]:
                 letters[bounds[n] : bounds[n + 1] - 1] if hi > lo else "",
                 starts[lo:hi] - first,
                 ends[lo:hi] - first,
+                lines[lo:hi],
             )
         )
     return out

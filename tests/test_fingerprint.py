@@ -6,7 +6,14 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reuse.fingerprint import jaccard, joined_hashes, sample, shingle_hashes, word_hashes
+from reuse.fingerprint import (
+    jaccard,
+    joined_hashes,
+    run_hashes,
+    sample,
+    shingle_hashes,
+    word_hashes,
+)
 
 MASK = (1 << 64) - 1
 words = st.lists(st.sampled_from(["a", "b", "c", "dé", "1", "275", "khojaly"]), max_size=40)
@@ -86,3 +93,16 @@ def test_jaccard_equals_the_set_definition(a: list[int], b: list[int]) -> None:
     expected = len(set(a) & set(b)) / len(set(a) | set(b)) if a and b else 0.0
     got = jaccard(np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64))
     assert got == expected
+
+
+@given(st.lists(u64, max_size=20), st.data())
+def test_run_hashes_equal_plain_polynomial(values: list[int], data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(values)), min_size=2, max_size=6)))
+    starts, ends = cuts[:-1], cuts[1:]
+    p = 0xC2B2AE3D27D4EB4F
+    expected = []
+    for s, e in zip(starts, ends, strict=True):
+        raw = sum(v * pow(p, t, 1 << 64) for t, v in enumerate(values[s:e])) & MASK
+        expected.append(ref_mix((raw * p + e - s) & MASK))
+    got = run_hashes(np.array(values, dtype=np.uint64), np.array(starts), np.array(ends))
+    assert got.tolist() == expected

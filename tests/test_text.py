@@ -147,6 +147,7 @@ def _scan_agrees(texts: list[str]) -> None:
         assert words.joined == " ".join(tokens.words)
         assert words.starts.tolist() == tokens.starts.tolist()
         assert words.ends.tolist() == tokens.ends.tolist()
+        assert words.lines.tolist() == [text.count("\n", 0, s) for s in tokens.starts.tolist()]
 
 
 @given(st.lists(st.text(max_size=80), max_size=6))
