@@ -87,8 +87,8 @@ def _seeds(a: U64, b: U64, k: int) -> tuple[I64, I64]:
     lo = np.searchsorted(sorted_b, ha, side="left")
     hi = np.searchsorted(sorted_b, ha, side="right")
     counts = hi - lo
-    values, a_counts = np.unique(ha, return_counts=True)
-    a_repeats = a_counts[np.searchsorted(values, ha)]
+    sorted_a = np.sort(ha)
+    a_repeats = np.searchsorted(sorted_a, ha, side="right") - np.searchsorted(sorted_a, ha)
     counts[(counts > _MAX_OCCURRENCES) | (a_repeats > _MAX_OCCURRENCES)] = 0
     total = int(counts.sum())
     i = np.repeat(np.arange(ha.size, dtype=np.int64), counts)

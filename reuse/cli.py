@@ -183,6 +183,17 @@ def compare(
             "phrases and more coincidences; higher keeps only substantial reuse.",
         ),
     ] = DEFAULTS.min_words,
+    reworded: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Cosine and Dice two sentences need to count as one sentence reworded; 0 "
+            "turns reworded-passage search off. Default: 0.33 up to 20,000 articles, off "
+            "above (it costs more than the rest of the comparison).",
+            show_default=False,
+        ),
+    ] = None,
     pairs: Annotated[
         Path | None,
         typer.Option(
@@ -240,7 +251,7 @@ def compare(
         columns = Columns(
             text=text_col, id=id_col, title=title_col, date=date_col, outlet=outlet_col, url=url_col
         )
-        settings = Settings(min_words=min_words)
+        settings = Settings(min_words=min_words, reworded=reworded)
         listed: tuple[tuple[str, str], ...] | None = None
         references: set[str] | None = None
         if pairs is not None:

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "distinct",
     "jaccard",
     "joined_hashes",
     "mix",
@@ -150,6 +151,19 @@ def sample(hashes: U64, every: int) -> U64:
     return kept
 
 
+def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The distinct values, sorted: `np.unique` by one sort, several times faster on the
+    short arrays of one document.
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def jaccard(a: U64, b: U64) -> float:
     """Return the Jaccard similarity of two sets of shingle hashes (duplicates allowed).
 
@@ -159,8 +173,9 @@ def jaccard(a: U64, b: U64) -> float:
     >>> jaccard(np.array([1, 2, 2], dtype=np.uint64), np.array([2, 3], dtype=np.uint64))
     0.3333333333333333
     """
-    ua, ub = np.unique(a), np.unique(b)
+    ua, ub = distinct(a), distinct(b)
     if not ua.size or not ub.size:
         return 0.0
-    shared = np.intersect1d(ua, ub, assume_unique=True).size
+    at = np.minimum(np.searchsorted(ub, ua), ub.size - 1)
+    shared = int(np.count_nonzero(ub[at] == ua))
     return shared / (ua.size + ub.size - shared)

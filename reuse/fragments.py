@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from reuse.fingerprint import word_hashes
+from reuse.fingerprint import distinct, word_hashes
 from reuse.text import Tokens
 
 __all__ = ["Fragment", "Sentences", "find_fragments", "index_sentences", "match_sentences"]
@@ -77,6 +77,13 @@ class Fragment:
     seeds: int
 
 
+def _run_starts(ordered: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values in ``ordered`` starts."""
+    new = np.ones(ordered.size, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    return new
+
+
 def _member(values: npt.NDArray[Any], sorted_set: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     """Which ``values`` are in ``sorted_set`` (ascending), by binary search."""
     if not len(sorted_set):
@@ -100,7 +107,7 @@ def sentences(tokens: Tokens, text: str) -> list[tuple[int, int]]:
     stops = np.array([m.start() for m in _STOP.finditer(text)], dtype=np.int64)
     # A stop right before a word ends the gap it is in, as well.
     stops = stops[_member(stops + 1, starts)]
-    marks = np.unique(np.concatenate([np.array(breaks, dtype=np.int64), stops]))
+    marks = distinct(np.concatenate([np.array(breaks, dtype=np.int64), stops]))
     between = np.searchsorted(marks, starts[1:]) - np.searchsorted(marks, ends[:-1])
     out = []
     start = 0
@@ -148,7 +155,9 @@ def index_sentences(
     first = np.ones(len(term), dtype=bool)
     first[1:] = (term[1:] != term[:-1]) | (sentence[1:] != sentence[:-1])
     term, sentence = term[first], sentence[first]
-    terms, counts = np.unique(term, return_counts=True)
+    # ``term`` is sorted: each distinct word starts a run, as long as its sentence count.
+    firsts = np.flatnonzero(_run_starts(term))
+    terms, counts = term[firsts], np.diff(np.append(firsts, term.size))
     return Sentences(
         spans=spans,
         term=term,
@@ -239,7 +248,7 @@ def match_sentences(
     if not a_spans or not b_spans or not len(sa.term) or not len(sb.term):
         return []
     # Both texts' words in one numbering; inverse sentence frequency over both texts.
-    union = np.union1d(sa.terms, sb.terms)
+    union = distinct(np.concatenate((sa.terms, sb.terms)))
     df = np.zeros(len(union), dtype=np.int64)
     df[np.searchsorted(union, sa.terms)] += sa.counts
     df[np.searchsorted(union, sb.terms)] += sb.counts
@@ -254,7 +263,12 @@ def match_sentences(
     a_at = np.repeat(np.arange(len(sa.term)), runs)
     b_at = np.repeat(lo - (np.cumsum(runs) - runs), runs) + np.arange(int(runs.sum()))
     key = sa.sentence[a_at] * len(b_spans) + sb.sentence[b_at]
-    pairs, inverse = np.unique(key, return_inverse=True)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    new = _run_starts(ordered)
+    pairs = ordered[new]
+    inverse = np.empty(key.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
     shared = np.bincount(inverse)
     dots = np.bincount(inverse, idf[a_col[a_at]] ** 2)
     ii, jj = pairs // len(b_spans), pairs % len(b_spans)

@@ -21,7 +21,7 @@ from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sample, shingl
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
 from reuse.settings import Settings
-from reuse.similarity import fit_topics
+from reuse.similarity import HashedTopics, fit_topics
 from reuse.text import Tokens, scan
 
 __all__ = ["Progress", "compare"]
@@ -32,9 +32,9 @@ Progress = Callable[[str, int, int], None]
 U64 = npt.NDArray[np.uint64]
 T = TypeVar("T")
 R = TypeVar("R")
-# Documents whose sentence index is kept while aligning: each is built once, and reused
-# by every pair it is in while it stays.
-_SENTENCE_CACHE = 20_000
+# Documents whose sentence index (and topic row) is kept while aligning: each is built
+# once, and reused by every pair it is in while it stays.
+_DOCUMENT_CACHE = 20_000
 # Documents whose words weigh topic similarity in a corpus too large for the full matrix.
 _TOPIC_SAMPLE = 20_000
 # Longest run of common lines (in words) that is boilerplate rather than reprinted text.
@@ -61,6 +61,8 @@ class _Prepared:
     """Word index where each line (with words) ends; it starts where the last ended."""
     line_keys: U64
     """Hash of each line's words."""
+    topical: npt.NDArray[np.bool_]
+    """Words that count for topic similarity (see `reuse.text.Words.topical`)."""
     boilerplate: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
@@ -107,6 +109,7 @@ def _prepare_many(documents: Sequence[Document], settings: Settings) -> list[_Pr
                 shingles[first : max(first, last - k + 1)],
                 (line_ends[lo:hi] - first).astype(np.int32),
                 keys[lo:hi],
+                words.topical,
             )
         )
     return out
@@ -271,10 +274,11 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, Pai
     documents, settings = _shared["documents"], _shared["settings"]
     prepared: list[_Prepared] = _shared["prepared"]
     indexed: dict[int, Sentences] = _shared.setdefault("indexed", {})
+    reworded = settings.reworded_for(len(documents))
 
     def sentence_index(k: int) -> Sentences:
         if k not in indexed:
-            if len(indexed) >= _SENTENCE_CACHE:
+            if len(indexed) >= _DOCUMENT_CACHE:
                 indexed.clear()
             p = prepared[k]
             indexed[k] = index_sentences(p.tokens(), documents[k].text, p.boilerplate)
@@ -284,10 +288,8 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, Pai
     for i, j in planned:
         pa, pb = prepared[i], prepared[j]
         word_passages = align_words(pa.hashes, pb.hashes, settings)
-        if settings.reworded:
-            fragments = match_sentences(
-                sentence_index(i), sentence_index(j), threshold=settings.reworded
-            )
+        if reworded:
+            fragments = match_sentences(sentence_index(i), sentence_index(j), threshold=reworded)
             word_passages = merge_fragments(
                 word_passages,
                 [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
@@ -301,11 +303,15 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, Pai
 
 
 def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult:
-    """The pair's report, topic similarity aside (filled in once all pairs are known)."""
+    """The pair's report; its topic similarity too in a corpus too large for the full
+    matrix (otherwise it is filled in once all pairs are known)."""
     documents: Sequence[Document] = _shared["documents"]
     prepared: list[_Prepared] = _shared["prepared"]
     a, b = documents[i], documents[j]
     pa, pb = prepared[i], prepared[j]
+    topic = 0.0
+    if "topics" in _shared:
+        topic = HashedTopics.cosine(_topic_row(i), _topic_row(j))
     a_shared = _covered(len(pa), [(p.a_start, p.a_end) for p in word_passages])
     b_shared = _covered(len(pb), [(p.b_start, p.b_end) for p in word_passages])
     return PairResult(
@@ -315,10 +321,25 @@ def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult
         b_shared_words=b_shared,
         a_coverage=a_shared / max(1, len(pa)),
         b_coverage=b_shared / max(1, len(pb)),
-        topic_similarity=0.0,
+        topic_similarity=topic,
         resemblance=jaccard(pa.shingles, pb.shingles),
         passages=tuple(_passage(wp, a, pa, b, pb) for wp in word_passages),
     )
+
+
+def _topic_terms(p: _Prepared) -> U64:
+    topical = p.topical if p.boilerplate is None else p.topical & ~p.boilerplate
+    return HashedTopics.terms(p.hashes, topical)
+
+
+def _topic_row(k: int) -> tuple[U64, npt.NDArray[np.float64]]:
+    """Document ``k``'s topic row, kept while it may serve another pair."""
+    rows: dict[int, tuple[U64, npt.NDArray[np.float64]]] = _shared.setdefault("topic_rows", {})
+    if k not in rows:
+        if len(rows) >= _DOCUMENT_CACHE:
+            rows.clear()
+        rows[k] = _shared["topics"].row(_topic_terms(_shared["prepared"][k]))
+    return rows[k]
 
 
 class _Workers:
@@ -425,6 +446,15 @@ def compare(
         report("finding candidates", 0, 1)
         planned = _plan_pairs(documents, prepared, settings, pairs, against)
         report("finding candidates", 1, 1)
+        if total > settings.topic_matrix_limit:
+            # Beyond the full matrix, each reported pair gets its topic similarity while
+            # it is aligned, from word weights learnt on an evenly spread sample.
+            report("topic similarity", 0, 1)
+            step = -(-total // _TOPIC_SAMPLE)
+            _shared["topics"] = HashedTopics.fit(
+                [_topic_terms(prepared[k]) for k in range(0, total, step)]
+            )
+            report("topic similarity", 1, 1)
         _shared["keep_empty"] = pairs is not None
         aligned: list[tuple[int, int, PairResult]] = []
         done = 0
@@ -434,26 +464,15 @@ def compare(
             done += len(chunk)
             report("aligning", done, len(planned))
 
-    report("topic similarity", 0, 1)
+    results = [result for _, _, result in aligned]
     if total <= settings.topic_matrix_limit:
+        report("topic similarity", 0, 1)
         topics = fit_topics([p.words for p in prepared])
-        rows = list(range(total))
-    else:
-        # Beyond the full matrix, only the documents of reported pairs need a row, and
-        # word weights are learnt from an evenly spread sample of the corpus.
-        needed = sorted({k for i, j, _ in aligned for k in (i, j)})
-        step = -(-total // _TOPIC_SAMPLE)
-        sample = list(range(0, total, step))
-        chosen = sorted(set(needed) | set(sample))
-        at = {k: n for n, k in enumerate(chosen)}
-        texts = [prepared[k].words for k in chosen]
-        topics = fit_topics(texts, fit_on=None if step == 1 else [at[k] for k in sample])
-        rows = [at.get(k, -1) for k in range(total)]
-    topic_values = topics.pairs([rows[i] for i, _, _ in aligned], [rows[j] for _, j, _ in aligned])
-    results = [
-        dataclasses.replace(result, topic_similarity=value)
-        for (_, _, result), value in zip(aligned, topic_values.tolist(), strict=True)
-    ]
+        values = topics.pairs([i for i, _, _ in aligned], [j for _, j, _ in aligned])
+        results = [
+            dataclasses.replace(result, topic_similarity=value)
+            for result, value in zip(results, values.tolist(), strict=True)
+        ]
     if pairs is None:
         results.sort(key=lambda r: (-r.shared_words, r.a, r.b))
 
@@ -464,9 +483,10 @@ def compare(
             ids=tuple(d.id for d in documents),
             matrix=tuple(tuple(float(v) for v in row) for row in dense),
         )
-    report("topic similarity", 1, 1)
+        report("topic similarity", 1, 1)
     used = settings.as_dict()
     used["sample"] = settings.sample_for(total)
+    used["reworded"] = settings.reworded_for(total)
     used["version"] = __version__
     return Result(
         documents=tuple(documents),

@@ -13,6 +13,11 @@ __all__ = ["Settings"]
 # passages (they share too few sampled shingles); one in two keeps 99%.
 EXHAUSTIVE_UP_TO = 20_000
 SAMPLED_EVERY = 2
+# Reworded-passage search compares every sentence of both articles of each candidate
+# pair, and costs more than all the rest of the pipeline; above this many documents it
+# runs only when asked for.
+REWORDED_UP_TO = 20_000
+REWORDED = 0.33
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +44,9 @@ class Settings:
             many documents; beyond it only reported pairs get a topic similarity.
         reworded: cosine and Dice two sentences must both reach to count as the same
             sentence reworded (0 turns reworded-passage search off). Lower finds looser
-            paraphrase, and more coincidences between reports of one event.
+            paraphrase, and more coincidences between reports of one event. None picks
+            automatically: 0.33 up to 20,000 documents, off above (it would cost more
+            than all the rest).
         boilerplate: a line (text between line breaks) found word for word in at least
             this many documents is boilerplate (a newsletter call, a copyright line) and
             is never part of a passage, unless it lies in a run of such lines longer than
@@ -56,7 +63,7 @@ class Settings:
     max_indel: int = 4
     min_identity: float = 0.5
     topic_matrix_limit: int = 2000
-    reworded: float = 0.33
+    reworded: float | None = None
     boilerplate: int = 10
 
     def __post_init__(self) -> None:
@@ -81,7 +88,7 @@ class Settings:
             )
         if not 0.0 <= self.min_identity <= 1.0:
             raise SettingsError(f"min_identity must be in [0, 1], got {self.min_identity}")
-        if not 0.0 <= self.reworded <= 1.0:
+        if self.reworded is not None and not 0.0 <= self.reworded <= 1.0:
             raise SettingsError(f"reworded must be in [0, 1], got {self.reworded}")
         if self.boilerplate < 0 or self.boilerplate == 1:
             raise SettingsError(
@@ -99,6 +106,18 @@ class Settings:
         if self.sample:
             return self.sample
         return 1 if n_documents <= EXHAUSTIVE_UP_TO else SAMPLED_EVERY
+
+    def reworded_for(self, n_documents: int) -> float:
+        """Return the reworded-sentence threshold used for ``n_documents`` (0: off).
+
+        >>> Settings().reworded_for(5), Settings().reworded_for(10**6)
+        (0.33, 0.0)
+        >>> Settings(reworded=0.4).reworded_for(10**6)
+        0.4
+        """
+        if self.reworded is not None:
+            return self.reworded
+        return REWORDED if n_documents <= REWORDED_UP_TO else 0.0
 
     def as_dict(self) -> dict[str, object]:
         """Return the settings as a plain dict, for reports."""

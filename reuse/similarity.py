@@ -1,7 +1,9 @@
-"""Topic similarity: TF-IDF cosine between documents (scikit-learn).
+"""Topic similarity: TF-IDF cosine between documents.
 
 High topic similarity means "about the same story", not copying; it is reported beside
-the passages, never mixed into them.
+the passages, never mixed into them. A corpus of modest size gets the full matrix from
+scikit-learn; a large one gets the same weighting computed on word hashes, for the
+reported pairs only, with word weights learnt from a sample.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-__all__ = ["TopicModel", "fit_topics"]
+from reuse.fingerprint import distinct, mix, word_hashes
+
+__all__ = ["HashedTopics", "TopicModel", "fit_topics"]
 
 # Words of two or more letters (numbers and one-letter words say little about a topic),
 # and single Chinese or Japanese characters, which are words of their own.
@@ -75,3 +79,76 @@ def fit_topics(texts: Sequence[str], fit_on: Sequence[int] | None = None) -> Top
         # Every text was empty of topic words (only numbers or stop words).
         rows = csr_matrix((len(texts), 1), dtype=np.float64)
     return TopicModel(rows)
+
+
+U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
+_STOP_HASHES = distinct(word_hashes(sorted(ENGLISH_STOP_WORDS)))
+
+
+class HashedTopics:
+    """`fit_topics` weighting on word hashes: sublinear term frequency, smoothed inverse
+    document frequency from the documents it was fitted on (words they never hold are
+    left out), L2-normalised rows; stop words and words that are not `topical` (see
+    `reuse.text.Words`) do not count.
+
+    Built once from a sample; then each document's row costs a few array operations,
+    so a corpus too large for the full matrix pays only for the pairs it reports.
+    """
+
+    def __init__(self, vocabulary: U64, idf: F64, bits: int) -> None:
+        # Words are ``mix(hash) >> bits``, as the fitting sort packed them.
+        self.vocabulary, self.idf, self._bits = vocabulary, idf, bits
+
+    @staticmethod
+    def terms(hashes: U64, topical: npt.NDArray[np.bool_]) -> U64:
+        """The hashes of a document's words that count for its topic."""
+        chosen: U64 = hashes[topical]
+        if not chosen.size:
+            return chosen
+        at = np.minimum(np.searchsorted(_STOP_HASHES, chosen), _STOP_HASHES.size - 1)
+        kept: U64 = chosen[_STOP_HASHES[at] != chosen]
+        return kept
+
+    @classmethod
+    def fit(cls, documents: list[U64]) -> HashedTopics:
+        """Learn word weights from documents given as their `terms`."""
+        n = len(documents)
+        if not n or not sum(d.size for d in documents):
+            return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float64), 0)
+        # Documents per word by one sort of (mixed word hash, document) keys; see
+        # `reuse.candidates` for why dropping low hash bits is harmless.
+        bits = max(1, (n - 1).bit_length())
+        keys = mix(np.concatenate(documents)) >> np.uint64(bits) << np.uint64(bits)
+        keys |= np.repeat(
+            np.arange(n, dtype=np.uint64), np.fromiter((d.size for d in documents), np.int64, n)
+        )
+        keys = distinct(keys) >> np.uint64(bits)
+        firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        df = np.diff(np.append(firsts, keys.size))
+        idf = np.log((1 + n) / (1 + df)) + 1.0
+        return cls(keys[firsts], idf.astype(np.float64), bits)
+
+    def row(self, terms: U64) -> tuple[U64, F64]:
+        """A document's row: the vocabulary positions it uses, sorted, and their weights."""
+        if not terms.size or not self.vocabulary.size:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float64)
+        words = np.sort(mix(terms) >> np.uint64(self._bits))
+        firsts = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
+        counts = np.diff(np.append(firsts, words.size))
+        words = words[firsts]
+        at = np.minimum(np.searchsorted(self.vocabulary, words), self.vocabulary.size - 1)
+        known = self.vocabulary[at] == words
+        weights = (1.0 + np.log(counts[known])) * self.idf[at[known]]
+        norm = float(np.sqrt(weights @ weights))
+        return words[known], weights / norm if norm else weights
+
+    @staticmethod
+    def cosine(a: tuple[U64, F64], b: tuple[U64, F64]) -> float:
+        """Cosine similarity of two rows."""
+        (wa, va), (wb, vb) = a, b
+        if not wa.size or not wb.size:
+            return 0.0
+        at = np.minimum(np.searchsorted(wb, wa), wb.size - 1)
+        hit = wb[at] == wa
+        return float(np.clip(va[hit] @ vb[at[hit]], 0.0, 1.0))

@@ -68,6 +68,9 @@ class Words:
     starts: IntArray
     ends: IntArray
     lines: IntArray
+    topical: npt.NDArray[np.bool_]
+    """Words that can say what a text is about: two or more letters and no digit, or
+    one character of a script written without spaces (what topic similarity counts)."""
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -212,6 +215,8 @@ def _tokenise_normalised(text: str) -> Tokens:
 
 _SPACE = 32
 _NEWLINE = 10
+_ZERO, _NINE = ord("0"), ord("9")
+_UNSPACED_CHAR = regex.compile(rf"[{_UNSPACED}]")
 _LINE_BREAK = re.compile("\n")
 # Each ASCII character folded for word finding: letters lower-cased, digits kept, and
 # everything else a space.
@@ -258,10 +263,12 @@ def scan(texts: Sequence[str]) -> list[Words]:
     firsts = np.cumsum(lengths + 1) - lengths - 1
     combined = " ".join(texts)
     general: set[int] = set()
+    digits: npt.NDArray[np.bool_]
     if combined.isascii():
         raw = combined.encode("ascii")
         breaks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == _NEWLINE)
         folded = np.frombuffer(raw.translate(_ASCII_TABLE), dtype=np.uint8)
+        digits = (folded >= _ZERO) & (folded <= _NINE)
     else:
         cps = np.frombuffer(combined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         breaks = np.flatnonzero(cps == _NEWLINE)
@@ -271,6 +278,10 @@ def scan(texts: Sequence[str]) -> list[Words]:
         folded = np.empty_like(cps)
         folded[~high] = _ASCII_FOLD[cps[~high]]
         folded[high] = np.maximum(mapped, _SPACE)[np.searchsorted(distinct, cps[high])]
+        # Other scripts' digits (a character of an unspaced script takes the general path).
+        decimal = np.array([chr(max(c, 0)).isdecimal() for c in mapped.tolist()], dtype=bool)
+        digits = (folded >= _ZERO) & (folded <= _NINE)
+        digits[high] |= decimal[np.searchsorted(distinct, cps[high])]
         if (mapped < 0).any():
             where = np.flatnonzero(high)[np.isin(cps[high], distinct[mapped < 0])]
             general = set((np.searchsorted(firsts, where, side="right") - 1).tolist())
@@ -284,6 +295,8 @@ def scan(texts: Sequence[str]) -> list[Words]:
     doc = np.searchsorted(firsts, starts, side="right") - 1
     counts = np.bincount(doc, minlength=len(texts))
     lines = np.searchsorted(breaks, starts) - np.searchsorted(breaks, firsts)[doc]
+    with_digit = np.concatenate(([0], np.cumsum(digits)))
+    topical = (with_digit[ends] == with_digit[starts]) & (ends - starts >= 2)
     # The words of all texts, with one space after every word.
     keep = word.copy()
     keep[1:] |= word[:-1]
@@ -299,7 +312,8 @@ def scan(texts: Sequence[str]) -> list[Words]:
             tokens = _tokenise_normalised(text)
             own = np.array([m.start() for m in _LINE_BREAK.finditer(text)], dtype=np.int64)
             line_of = np.searchsorted(own, tokens.starts)
-            out.append(Words(" ".join(tokens.words), tokens.starts, tokens.ends, line_of))
+            topic = np.array([_is_topical(w) for w in tokens.words], dtype=bool)
+            out.append(Words(" ".join(tokens.words), tokens.starts, tokens.ends, line_of, topic))
             continue
         first, lo, hi = int(firsts[n]), cuts[n], cuts[n + 1]
         out.append(
@@ -308,9 +322,17 @@ def scan(texts: Sequence[str]) -> list[Words]:
                 starts[lo:hi] - first,
                 ends[lo:hi] - first,
                 lines[lo:hi],
+                topical[lo:hi],
             )
         )
     return out
+
+
+def _is_topical(word: str) -> bool:
+    """`Words.topical` for one word."""
+    if any(c.isdecimal() for c in word):
+        return False
+    return len(word) >= 2 or bool(_UNSPACED_CHAR.match(word))
 
 
 def _fold_cached(cp: int) -> int:

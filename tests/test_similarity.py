@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reuse.similarity import fit_topics
+from reuse.fingerprint import word_hashes
+from reuse.similarity import HashedTopics, fit_topics
+from reuse.text import scan
 
 TEXTS = [
     "flood waters rose in the river town and families left their homes",
@@ -67,3 +71,42 @@ def test_large_corpus_topic_values_come_from_a_sample(monkeypatch: pytest.Monkey
     values = [p.topic_similarity for p in sampled.pairs]
     assert all(0.0 <= v <= 1.0 for v in values)
     assert values != [p.topic_similarity for p in small.pairs]
+
+
+VOCABULARY = [
+    "flood",
+    "river",
+    "town",
+    "the",
+    "of",
+    "bank",
+    "rates",
+    "x1",
+    "a",
+    "vote",
+    "é",
+    "ünal",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(VOCABULARY), max_size=25), min_size=2, max_size=6))
+def test_hashed_topics_equal_scikit_learn(docs: list[list[str]]) -> None:
+    texts = [" ".join(words) for words in docs]
+    scanned = scan(texts)
+    terms = [HashedTopics.terms(word_hashes(w.joined.split()), w.topical) for w in scanned]
+    model, reference = HashedTopics.fit(terms), fit_topics([w.joined for w in scanned])
+    for i in range(len(texts)):
+        for j in range(len(texts)):
+            got = HashedTopics.cosine(model.row(terms[i]), model.row(terms[j]))
+            want = reference.pair(i, j) if i != j else float(bool(model.row(terms[i])[0].size))
+            assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_hashed_topics_leave_out_words_the_sample_never_saw() -> None:
+    scanned = scan(TEXTS)
+    terms = [HashedTopics.terms(word_hashes(w.joined.split()), w.topical) for w in scanned]
+    model = HashedTopics.fit(terms[2:])  # fitted on the bank story only
+    assert HashedTopics.cosine(model.row(terms[0]), model.row(terms[1])) == pytest.approx(
+        fit_topics(TEXTS, fit_on=[2, 3]).pair(0, 1), abs=1e-9
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reuse.text import fold, normalise, scan, tokenise
+from reuse.text import _is_topical, fold, normalise, scan, tokenise
 
 # Text with the characters news actually contains: accents (composed and combining),
 # curly quotes, dashes, ligatures, full-width digits, non-Latin scripts.
@@ -148,6 +148,7 @@ def _scan_agrees(texts: list[str]) -> None:
         assert words.starts.tolist() == tokens.starts.tolist()
         assert words.ends.tolist() == tokens.ends.tolist()
         assert words.lines.tolist() == [text.count("\n", 0, s) for s in tokens.starts.tolist()]
+        assert words.topical.tolist() == [_is_topical(w) for w in tokens.words]
 
 
 @given(st.lists(st.text(max_size=80), max_size=6))
@@ -170,3 +171,9 @@ def test_bulk_scan_handles_each_text_on_its_own_path() -> None:
         "dé quoted text",
         "fine strasse",
     ]
+
+
+def test_topical_words_have_two_letters_and_no_digit() -> None:
+    (words,) = scan(["The 2nd of May: 1,275 people, a x1 Ünal ٣٣ 日本"])
+    topical = [w for w, t in zip(words.joined.split(), words.topical, strict=True) if t]
+    assert topical == ["the", "of", "may", "people", "ünal", "日", "本"]
