@@ -13,16 +13,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from reuse.fingerprint import shingle_hashes
+from reuse.fingerprint import mix, shingle_hashes
 from reuse.settings import Settings
 
-__all__ = ["WordEdit", "WordPassage", "align_words", "merge_fragments"]
+__all__ = ["WordEdit", "WordPassage", "align_many", "align_words", "merge_fragments"]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -74,45 +75,6 @@ class _Chain:
     a_end: int
     b_end: int
     matched: int
-
-
-def _seeds(a: U64, b: U64, k: int) -> tuple[I64, I64]:
-    """Return positions ``(i, j)`` where the ``k`` words at ``a[i:]`` and ``b[j:]`` match."""
-    ha, hb = shingle_hashes(a, k), shingle_hashes(b, k)
-    if ha.size == 0 or hb.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    order_b = np.argsort(hb, kind="stable")
-    sorted_b = hb[order_b]
-    lo = np.searchsorted(sorted_b, ha, side="left")
-    hi = np.searchsorted(sorted_b, ha, side="right")
-    counts = hi - lo
-    sorted_a = np.sort(ha)
-    a_repeats = np.searchsorted(sorted_a, ha, side="right") - np.searchsorted(sorted_a, ha)
-    counts[(counts > _MAX_OCCURRENCES) | (a_repeats > _MAX_OCCURRENCES)] = 0
-    total = int(counts.sum())
-    i = np.repeat(np.arange(ha.size, dtype=np.int64), counts)
-    first = np.repeat(lo, counts)
-    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    j = order_b[first + within].astype(np.int64)
-    return i, j
-
-
-def _runs(i: I64, j: I64, k: int) -> list[tuple[int, int, int]]:
-    """Merge seeds that continue each other on one diagonal into runs ``(i, j, length)``."""
-    if i.size == 0:
-        return []
-    diag = i - j
-    order = np.lexsort((i, diag))
-    i, diag = i[order], diag[order]
-    breaks = np.flatnonzero((np.diff(diag) != 0) | (np.diff(i) != 1)) + 1
-    starts = np.concatenate(([0], breaks))
-    ends = np.concatenate((breaks, [i.size]))
-    i0 = i[starts]
-    lengths = ends - starts + (k - 1)
-    j0 = i0 - diag[starts]
-    order = np.lexsort((j0, i0))
-    return list(zip(i0[order].tolist(), j0[order].tolist(), lengths[order].tolist(), strict=True))
 
 
 def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> list[_Chain]:
@@ -226,23 +188,136 @@ def align_words(a: U64, b: U64, settings: Settings) -> list[WordPassage]:
         Passages of at least ``min_words`` words on each side and at least
         ``min_identity`` identity, none aligning the same text as a better one.
     """
+    return align_many([(a, b)], settings)[0]
+
+
+def align_many(pairs: Sequence[tuple[U64, U64]], settings: Settings) -> list[list[WordPassage]]:
+    """`align_words` for many pairs: seeds and runs are found for all of them in one
+    pass of array operations, and only runs that could make a passage go on to the
+    chaining and word-by-word alignment, which run per pair."""
     k = settings.seed_words
-    runs = _runs(*_seeds(a, b, k), k)
-    chains = _chain(runs, settings.max_gap, settings.max_indel)
-    a_ids, b_ids = a.tolist(), b.tolist()
-    passages = []
-    for chain in chains:
-        if chain.matched < settings.min_words * settings.min_identity:
-            continue
-        passage = _refine(a_ids, b_ids, chain)
-        if (
-            passage is not None
-            and passage.a_end - passage.a_start >= settings.min_words
-            and passage.b_end - passage.b_start >= settings.min_words
-            and passage.identity >= settings.min_identity
-        ):
-            passages.append(passage)
-    return _drop_overlapping(passages)
+    enough = settings.min_words * settings.min_identity
+    out = []
+    for (a, b), runs in zip(pairs, _batch_runs(pairs, k, settings.max_gap, enough), strict=True):
+        chains = _chain(runs, settings.max_gap, settings.max_indel)
+        passages = []
+        a_ids: list[int] | None = None
+        b_ids: list[int] | None = None
+        for chain in chains:
+            if chain.matched < enough:
+                continue
+            if a_ids is None or b_ids is None:
+                a_ids, b_ids = a.tolist(), b.tolist()
+            passage = _refine(a_ids, b_ids, chain)
+            if (
+                passage is not None
+                and passage.a_end - passage.a_start >= settings.min_words
+                and passage.b_end - passage.b_start >= settings.min_words
+                and passage.identity >= settings.min_identity
+            ):
+                passages.append(passage)
+        out.append(_drop_overlapping(passages))
+    return out
+
+
+def _batch_runs(
+    pairs: Sequence[tuple[U64, U64]], k: int, max_gap: int, enough: float
+) -> list[list[tuple[int, int, int]]]:
+    """`_runs` of `_seeds` for every pair, less the runs no chain can use.
+
+    A run is left out when it is shorter than ``enough`` words and no other run of its
+    pair lies within ``max_gap`` words of it in ``a``: it could only ever be a chain of
+    its own, too short to keep, so leaving it out changes no passage.
+    """
+    if not pairs:
+        return []
+    # Every document's k-word shingles, all documents in one array: a shingle starting
+    # at t is kept when it ends inside the same document.
+    words = [d for pair in pairs for d in pair]
+    lengths = np.fromiter((w.size for w in words), dtype=np.int64, count=len(words))
+    flat = np.concatenate(words)
+    hashes = shingle_hashes(flat, k)
+    segment = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
+    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    t = np.flatnonzero(segment[: hashes.size] == segment[k - 1 :]) if hashes.size else segment[:0]
+    if not t.size:
+        return [[] for _ in pairs]
+    seg = segment[t]
+    # One sort of packed keys: pair, shingle hash (mixed; its top bits), side (a or b),
+    # then the shingle's index, from which its hash and position are recovered.
+    pair_bits = max(1, (len(pairs) - 1).bit_length())
+    index_bits = max(1, int(t[-1]).bit_length())
+    hash_bits = 64 - pair_bits - 1 - index_bits
+    if hash_bits < 16:
+        raise ValueError("too many words in one batch of pairs")
+    u = np.uint64
+    keys = (seg // 2).astype(u) << u(64 - pair_bits)
+    keys |= mix(hashes[t]) >> u(64 - hash_bits) << u(1 + index_bits)
+    keys |= (seg % 2).astype(u) << u(index_bits)
+    keys |= t.astype(u)
+    keys.sort()
+    group = keys >> u(1 + index_bits)
+    side = ((keys >> u(index_bits)) & u(1)).astype(bool)
+    index = (keys & u((1 << index_bits) - 1)).astype(np.int64)
+    # Runs of one pair and hash: a entries, then b entries.
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    sizes = np.diff(np.append(starts, keys.size))
+    b_count = np.add.reduceat(side.astype(np.int64), starts)
+    a_count = sizes - b_count
+    usable = (a_count > 0) & (b_count > 0)
+    usable &= (a_count <= _MAX_OCCURRENCES) & (b_count <= _MAX_OCCURRENCES)
+    # Each a entry meets each b entry of its run.
+    run_of = np.repeat(np.arange(starts.size), sizes)
+    a_entry = np.flatnonzero(~side & usable[run_of])
+    meets = b_count[run_of[a_entry]]
+    a_at = np.repeat(a_entry, meets)
+    offsets = np.arange(a_at.size) - np.repeat(np.cumsum(meets) - meets, meets)
+    b_at = (starts + a_count)[run_of[a_at]] + offsets
+    ta, tb = index[a_at], index[b_at]
+    same = hashes[ta] == hashes[tb]  # packed keys keep only part of the hash
+    ta, tb = ta[same], tb[same]
+    if not ta.size:
+        return [[] for _ in pairs]
+    pair = segment[ta] // 2
+    i = ta - first[segment[ta]]
+    j = tb - first[segment[tb]]
+    # Runs: seeds on one diagonal, consecutive in a.
+    order = np.lexsort((i, i - j, pair))
+    pair, i, j = pair[order], i[order], j[order]
+    diag = i - j
+    breaks = np.flatnonzero((np.diff(pair) != 0) | (np.diff(diag) != 0) | (np.diff(i) != 1)) + 1
+    run_start = np.concatenate(([0], breaks)).astype(np.int64)
+    run_end = np.append(breaks, i.size)
+    r_pair, i0, j0 = pair[run_start], i[run_start], j[run_start]
+    length = run_end - run_start + (k - 1)
+    order = np.lexsort((j0, i0, r_pair))
+    r_pair, i0, j0, length = r_pair[order], i0[order], j0[order], length[order]
+    end = i0 + length
+    # Isolated short runs: no earlier run ends, and no later run starts, within max_gap.
+    new_pair = np.concatenate(([True], r_pair[1:] != r_pair[:-1]))
+    last_pair = np.append(r_pair[1:] != r_pair[:-1], True)
+    lift = r_pair * (int(end.max()) + 2 * max_gap + 2)
+    earlier_end = np.maximum.accumulate(end + lift) - lift
+    earlier_end = np.concatenate(([0], earlier_end[:-1]))
+    earlier_end[new_pair] = -(2 * max_gap + 2)
+    later_start = np.append(i0[1:], 0)
+    later_start[last_pair] = int(end.max()) + 2 * max_gap + 2
+    near = (earlier_end >= i0 - max_gap) | (later_start <= end + max_gap)
+    keep = near | (length >= enough)
+    r_pair, i0, j0, length = r_pair[keep], i0[keep], j0[keep], length[keep]
+    bounds = np.searchsorted(r_pair, np.arange(len(pairs) + 1)).tolist()
+    i0_list, j0_list, length_list = i0.tolist(), j0.tolist(), length.tolist()
+    return [
+        list(
+            zip(
+                i0_list[bounds[p] : bounds[p + 1]],
+                j0_list[bounds[p] : bounds[p + 1]],
+                length_list[bounds[p] : bounds[p + 1]],
+                strict=True,
+            )
+        )
+        for p in range(len(pairs))
+    ]
 
 
 def merge_fragments(
@@ -256,9 +331,10 @@ def merge_fragments(
 
     A fragment absorbs the exact passages it overlaps in both documents, so a reworded
     case found in pieces becomes one passage; it is then aligned word by word like any
-    passage, for its matched words and edits.
+    passage, for its matched words and edits. Last, passages that follow each other
+    across a similar gap on both sides are joined (`join_adjacent`), fragments or not.
     """
-    if not fragments:
+    if not fragments and len(passages) < 2:
         return passages
     a_ids, b_ids = a.tolist(), b.tolist()
     kept = list(passages)

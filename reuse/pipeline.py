@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reuse import __version__
-from reuse.align import WordPassage, align_words, merge_fragments
+from reuse.align import WordPassage, align_many, merge_fragments
 from reuse.candidates import find_candidates
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sample, shingle_hashes
@@ -285,18 +285,19 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, Pai
         return indexed[k]
 
     out = []
-    for i, j in planned:
+    exact = align_many([(prepared[i].hashes, prepared[j].hashes) for i, j in planned], settings)
+    for (i, j), word_passages in zip(planned, exact, strict=True):
         pa, pb = prepared[i], prepared[j]
-        word_passages = align_words(pa.hashes, pb.hashes, settings)
+        fragments = []
         if reworded:
             fragments = match_sentences(sentence_index(i), sentence_index(j), threshold=reworded)
-            word_passages = merge_fragments(
-                word_passages,
-                [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
-                pa.hashes,
-                pb.hashes,
-                settings,
-            )
+        word_passages = merge_fragments(
+            word_passages,
+            [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
+            pa.hashes,
+            pb.hashes,
+            settings,
+        )
         if word_passages or _shared["keep_empty"]:
             out.append((i, j, _pair_result(i, j, word_passages)))
     return out

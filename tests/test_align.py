@@ -6,7 +6,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reuse.align import JOIN_GAP, align_words, join_adjacent, merge_fragments
+from reuse.align import (
+    JOIN_GAP,
+    _chain,
+    _drop_overlapping,
+    _refine,
+    align_many,
+    align_words,
+    join_adjacent,
+    merge_fragments,
+)
 from reuse.settings import Settings
 
 DEFAULT = Settings()
@@ -232,3 +241,76 @@ def test_fragment_without_one_shared_word_is_dropped() -> None:
     rng = np.random.default_rng(10)
     a, b = words(rng, 40), words(rng, 40)
     assert merge_fragments([], [(0, 40, 0, 40)], arr(a), arr(b), DEFAULT) == []
+
+
+def reference_align(a: list[int], b: list[int], s: Settings) -> list[object]:
+    """`align_words` with seeds and runs found the plain way, every run kept."""
+    k = s.seed_words
+    where: dict[tuple[int, ...], list[int]] = {}
+    for j in range(len(b) - k + 1):
+        where.setdefault(tuple(b[j : j + k]), []).append(j)
+    a_count: dict[tuple[int, ...], int] = {}
+    for i in range(len(a) - k + 1):
+        a_count[tuple(a[i : i + k])] = a_count.get(tuple(a[i : i + k]), 0) + 1
+    seeds = {
+        (i, j)
+        for i in range(len(a) - k + 1)
+        for j in where.get(tuple(a[i : i + k]), [])
+        if len(where[tuple(a[i : i + k])]) <= 50 and a_count[tuple(a[i : i + k])] <= 50
+    }
+    runs = sorted(
+        (i, j, n + k - 1)
+        for i, j in seeds
+        if (i - 1, j - 1) not in seeds
+        for n in [next(n for n in range(1, len(a) + 1) if (i + n, j + n) not in seeds)]
+    )
+    passages = []
+    for chain in _chain(runs, s.max_gap, s.max_indel):
+        if chain.matched < s.min_words * s.min_identity:
+            continue
+        p = _refine(a, b, chain)
+        if (
+            p is not None
+            and min(p.a_end - p.a_start, p.b_end - p.b_start) >= s.min_words
+            and p.identity >= s.min_identity
+        ):
+            passages.append(p)
+    return list(_drop_overlapping(passages))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_pairs=st.integers(1, 6),
+    vocabulary=st.sampled_from([6, 40, 2**40]),
+)
+def test_batched_alignment_equals_plain_alignment_pair_by_pair(
+    seed: int, n_pairs: int, vocabulary: int
+) -> None:
+    """Small vocabularies make repeated phrases and chance runs everywhere: the runs the
+    batch leaves out must never have changed a passage."""
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for _ in range(n_pairs):
+        a = rng.integers(1, vocabulary, int(rng.integers(0, 90))).tolist()
+        b = rng.integers(1, vocabulary, int(rng.integers(0, 90))).tolist()
+        if a and rng.random() < 0.7:
+            start = int(rng.integers(0, len(a)))
+            shared = a[start : start + int(rng.integers(5, 40))]
+            b = b[:10] + (edit_copy(rng, shared, 1) if len(shared) > 12 else shared) + b[10:]
+        pairs.append((a, b))
+    got = align_many([(arr(a), arr(b)) for a, b in pairs], DEFAULT)
+    assert got == [reference_align(a, b, DEFAULT) for a, b in pairs]
+
+
+def test_short_runs_at_the_gap_limit_still_chain() -> None:
+    """Two 4-word runs, each too short alone, make a passage when the gap between them
+    is at most max_gap words, and none when it is one more."""
+    for gap, expected in ((DEFAULT.max_gap, 1), (DEFAULT.max_gap + 1, 0)):
+        rng = np.random.default_rng(gap)
+        left, right = words(rng, 4), words(rng, 4)
+        a = words(rng, 20) + left + words(rng, gap) + right + words(rng, 20)
+        b = words(rng, 30) + left + words(rng, gap) + right + words(rng, 30)
+        got = align_many([(arr(a), arr(b))], DEFAULT)[0]
+        assert len(got) == expected
+        assert got == reference_align(a, b, DEFAULT)
