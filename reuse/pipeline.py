@@ -77,42 +77,83 @@ def _silent(stage: str, done: int, total: int) -> None:
     """Progress callback that reports nothing."""
 
 
-def _prepare_many(documents: Sequence[Document], settings: Settings) -> list[_Prepared]:
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Prepared documents as a few flat arrays, which cost little to pass between
+    processes (one `_Prepared` each would cost several times the work that made it).
+
+    Document ``n``'s words are ``bounds[n]:bounds[n + 1]`` of the word arrays, its
+    shingles ``shingle_bounds[n]:...`` of ``shingles``, its lines ``line_bounds[n]:...``
+    of the line arrays (``line_ends`` counted in its own words).
+    """
+
+    joined: list[str]
+    bounds: list[int]
+    starts: npt.NDArray[np.signedinteger[Any]]
+    ends: npt.NDArray[np.signedinteger[Any]]
+    hashes: U64
+    topical: npt.NDArray[np.bool_]
+    shingles: U64
+    shingle_bounds: list[int]
+    line_ends: npt.NDArray[np.int32]
+    line_keys: U64
+    line_bounds: list[int]
+
+    def documents(self) -> list[_Prepared]:
+        """One `_Prepared` per document, each a view into the batch's arrays."""
+        out = []
+        for n, joined in enumerate(self.joined):
+            first, last = self.bounds[n], self.bounds[n + 1]
+            lo, hi = self.line_bounds[n], self.line_bounds[n + 1]
+            out.append(
+                _Prepared(
+                    joined,
+                    self.starts[first:last],
+                    self.ends[first:last],
+                    self.hashes[first:last],
+                    self.shingles[self.shingle_bounds[n] : self.shingle_bounds[n + 1]],
+                    self.line_ends[lo:hi],
+                    self.line_keys[lo:hi],
+                    self.topical[first:last],
+                )
+            )
+        return out
+
+
+def _prepare_many(documents: Sequence[Document], settings: Settings) -> _Batch:
     """Prepare documents together: tokenising, hashing, shingling and line keys each
     run once over all of them."""
     scanned = scan([d.text for d in documents])
     counts = np.fromiter((len(w) for w in scanned), dtype=np.int64, count=len(scanned))
     hashes = np.concatenate(joined_hashes([w.joined for w in scanned]))
-    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+    bounds = np.concatenate(([0], np.cumsum(counts)))
     k = settings.shingle_words
-    shingles = shingle_hashes(hashes, k)
-    # Lines: a new one wherever the line number or the document changes.
     doc = np.repeat(np.arange(len(scanned)), counts)
+    # Shingles that start and end in the same document.
+    shingles = shingle_hashes(hashes, k)
+    shingles = shingles[doc[: shingles.size] == doc[k - 1 :]] if shingles.size else shingles
+    shingle_bounds = np.concatenate(([0], np.cumsum(np.maximum(counts - k + 1, 0))))
+    # Lines: a new one wherever the line number or the document changes.
     line = np.concatenate([w.lines for w in scanned])
     new = np.ones(hashes.size, dtype=bool)
     new[1:] = (line[1:] != line[:-1]) | (doc[1:] != doc[:-1])
     line_starts = np.flatnonzero(new)
     line_ends = np.append(line_starts[1:], hashes.size)
     keys = run_hashes(hashes, line_starts, line_ends)
-    line_bounds = np.searchsorted(line_starts, bounds).tolist()
-    out = []
-    for n, (document, words) in enumerate(zip(documents, scanned, strict=True)):
-        first, last = bounds[n], bounds[n + 1]
-        lo, hi = line_bounds[n], line_bounds[n + 1]
-        offset = np.int32 if len(document.text) < 2**31 else np.int64
-        out.append(
-            _Prepared(
-                words.joined,
-                words.starts.astype(offset),
-                words.ends.astype(offset),
-                hashes[first:last],
-                shingles[first : max(first, last - k + 1)],
-                (line_ends[lo:hi] - first).astype(np.int32),
-                keys[lo:hi],
-                words.topical,
-            )
-        )
-    return out
+    offset = np.int32 if max((len(d.text) for d in documents), default=0) < 2**31 else np.int64
+    return _Batch(
+        joined=[w.joined for w in scanned],
+        bounds=bounds.tolist(),
+        starts=np.concatenate([w.starts for w in scanned]).astype(offset),
+        ends=np.concatenate([w.ends for w in scanned]).astype(offset),
+        hashes=hashes,
+        topical=np.concatenate([w.topical for w in scanned]),
+        shingles=shingles,
+        shingle_bounds=shingle_bounds.tolist(),
+        line_ends=(line_ends - bounds[doc[line_starts]]).astype(np.int32),
+        line_keys=keys,
+        line_bounds=np.searchsorted(line_starts, bounds).tolist(),
+    )
 
 
 def _boilerplate_lines(
@@ -261,13 +302,13 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
 
-def _prepare_chunk(indices: Sequence[int]) -> list[_Prepared]:
+def _prepare_chunk(indices: Sequence[int]) -> list[_Batch]:
     documents, settings = _shared["documents"], _shared["settings"]
-    out = []
     # Small batches: their arrays stay in cache, and cost no fresh pages from the system.
-    for batch in _chunks(indices, _SCAN_BATCH):
-        out += _prepare_many([documents[k] for k in batch], settings)
-    return out
+    return [
+        _prepare_many([documents[k] for k in batch], settings)
+        for batch in _chunks(indices, _SCAN_BATCH)
+    ]
 
 
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, PairResult]]:
@@ -438,8 +479,9 @@ def compare(
     total = len(documents)
     with _Workers(workers, documents, settings) as pool:
         prepared = []
-        for ready in pool.map(_prepare_chunk, _chunks(range(total), _PREPARE_CHUNK)):
-            prepared += ready
+        for batches in pool.map(_prepare_chunk, _chunks(range(total), _PREPARE_CHUNK)):
+            for batch in batches:
+                prepared += batch.documents()
             report("fingerprinting", len(prepared), total)
         prepared = _mask_boilerplate(prepared, settings)
         pool.share(prepared)
