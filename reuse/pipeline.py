@@ -19,7 +19,17 @@ from reuse.candidates import find_candidates
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sample, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
-from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
+from reuse.model import (
+    Document,
+    Edit,
+    EditKind,
+    Notice,
+    PairResult,
+    Passage,
+    Result,
+    Span,
+    TopicMatrix,
+)
 from reuse.settings import Settings
 from reuse.similarity import HashedTopics, fit_topics
 from reuse.text import Tokens, scan
@@ -220,27 +230,80 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Pr
     return out
 
 
-def _char_range(tokens: _Prepared, start: int, end: int) -> tuple[int, int]:
-    """Character range of words ``[start, end)``; an empty range sits after word ``start - 1``."""
-    if end > start:
-        return int(tokens.starts[start]), int(tokens.ends[end - 1])
-    at = int(tokens.ends[start - 1]) if start > 0 else 0
-    return at, at
+def _char_ranges(p: _Prepared, first: list[int], last: list[int]) -> list[tuple[int, int]]:
+    """Character range of each word range ``[first[n], last[n])``; an empty range sits
+    after the word before it (at 0 before the first word)."""
+    lo, hi = np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
+    if not len(p):
+        return [(0, 0)] * lo.size
+    after = np.where(lo > 0, p.ends[np.maximum(lo - 1, 0)], 0)
+    full = hi > lo
+    start = np.where(full, p.starts[np.minimum(lo, len(p) - 1)], after)
+    end = np.where(full, p.ends[np.maximum(hi - 1, 0)], after)
+    return list(zip(start.tolist(), end.tolist(), strict=True))
 
 
-def _passage(wp: WordPassage, a: Document, ta: _Prepared, b: Document, tb: _Prepared) -> Passage:
-    edits = []
-    for e in wp.edits:
-        a_start, a_end = _char_range(ta, e.a_start, e.a_end)
-        b_start, b_end = _char_range(tb, e.b_start, e.b_end)
-        edits.append(Edit(e.kind, a_start, a_end, b_start, b_end))  # type: ignore[arg-type]
-    return Passage(
-        a=Span(a.id, *_char_range(ta, wp.a_start, wp.a_end)),
-        b=Span(b.id, *_char_range(tb, wp.b_start, wp.b_end)),
-        a_words=wp.a_end - wp.a_start,
-        b_words=wp.b_end - wp.b_start,
-        matched_words=wp.matched,
-        edits=tuple(edits),
+_KINDS: tuple[EditKind, ...] = ("replace", "insert", "delete")
+_Found = tuple[Any, ...]
+"""A pair's report as plain tuples and numbers, which cross between processes many
+times faster than dataclasses: see `_pair_report` and `_report`."""
+
+
+def _found_passages(wps: list[WordPassage], pa: _Prepared, pb: _Prepared) -> tuple[Any, ...]:
+    """Each passage as ``(a_start, a_end, b_start, b_end, a_words, b_words, matched,
+    edits)`` in characters, each edit as ``(kind, a_start, a_end, b_start, b_end)``."""
+    a_ranges = [(w.a_start, w.a_end) for w in wps] + [
+        (e.a_start, e.a_end) for w in wps for e in w.edits
+    ]
+    b_ranges = [(w.b_start, w.b_end) for w in wps] + [
+        (e.b_start, e.b_end) for w in wps for e in w.edits
+    ]
+    a_chars = _char_ranges(pa, [r[0] for r in a_ranges], [r[1] for r in a_ranges])
+    b_chars = _char_ranges(pb, [r[0] for r in b_ranges], [r[1] for r in b_ranges])
+    out = []
+    at = len(wps)
+    for n, w in enumerate(wps):
+        edits = []
+        for e in w.edits:
+            edits.append((_KINDS.index(e.kind), *a_chars[at], *b_chars[at]))
+            at += 1
+        out.append(
+            (
+                *a_chars[n],
+                *b_chars[n],
+                w.a_end - w.a_start,
+                w.b_end - w.b_start,
+                w.matched,
+                tuple(edits),
+            )
+        )
+    return tuple(out)
+
+
+def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
+    """The `PairResult` of a `_Found`."""
+    i, j, a_shared, b_shared, a_coverage, b_coverage, topic, resemblance, passages = found
+    a, b = documents[i].id, documents[j].id
+    return PairResult(
+        a=a,
+        b=b,
+        shared_words=a_shared,
+        b_shared_words=b_shared,
+        a_coverage=a_coverage,
+        b_coverage=b_coverage,
+        topic_similarity=topic,
+        resemblance=resemblance,
+        passages=tuple(
+            Passage(
+                a=Span(a, a0, a1),
+                b=Span(b, b0, b1),
+                a_words=a_words,
+                b_words=b_words,
+                matched_words=matched,
+                edits=tuple(Edit(_KINDS[k], *where) for k, *where in edits),
+            )
+            for a0, a1, b0, b1, a_words, b_words, matched, edits in passages
+        ),
     )
 
 
@@ -311,7 +374,7 @@ def _prepare_chunk(indices: Sequence[int]) -> list[_Batch]:
     ]
 
 
-def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, PairResult]]:
+def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
     documents, settings = _shared["documents"], _shared["settings"]
     prepared: list[_Prepared] = _shared["prepared"]
     indexed: dict[int, Sentences] = _shared.setdefault("indexed", {})
@@ -340,32 +403,30 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[tuple[int, int, Pai
             settings,
         )
         if word_passages or _shared["keep_empty"]:
-            out.append((i, j, _pair_result(i, j, word_passages)))
+            out.append(_pair_report(i, j, word_passages))
     return out
 
 
-def _pair_result(i: int, j: int, word_passages: list[WordPassage]) -> PairResult:
-    """The pair's report; its topic similarity too in a corpus too large for the full
-    matrix (otherwise it is filled in once all pairs are known)."""
-    documents: Sequence[Document] = _shared["documents"]
+def _pair_report(i: int, j: int, word_passages: list[WordPassage]) -> _Found:
+    """The pair's report (see `_report`); its topic similarity too in a corpus too large
+    for the full matrix (otherwise it is filled in once all pairs are known)."""
     prepared: list[_Prepared] = _shared["prepared"]
-    a, b = documents[i], documents[j]
     pa, pb = prepared[i], prepared[j]
     topic = 0.0
     if "topics" in _shared:
         topic = HashedTopics.cosine(_topic_row(i), _topic_row(j))
     a_shared = _covered(len(pa), [(p.a_start, p.a_end) for p in word_passages])
     b_shared = _covered(len(pb), [(p.b_start, p.b_end) for p in word_passages])
-    return PairResult(
-        a=a.id,
-        b=b.id,
-        shared_words=a_shared,
-        b_shared_words=b_shared,
-        a_coverage=a_shared / max(1, len(pa)),
-        b_coverage=b_shared / max(1, len(pb)),
-        topic_similarity=topic,
-        resemblance=jaccard(pa.shingles, pb.shingles),
-        passages=tuple(_passage(wp, a, pa, b, pb) for wp in word_passages),
+    return (
+        i,
+        j,
+        a_shared,
+        b_shared,
+        a_shared / max(1, len(pa)),
+        b_shared / max(1, len(pb)),
+        topic,
+        jaccard(pa.shingles, pb.shingles),
+        _found_passages(word_passages, pa, pb),
     )
 
 
@@ -499,7 +560,7 @@ def compare(
             )
             report("topic similarity", 1, 1)
         _shared["keep_empty"] = pairs is not None
-        aligned: list[tuple[int, int, PairResult]] = []
+        aligned: list[_Found] = []
         done = 0
         chunks = _chunks(planned, _ALIGN_CHUNK)
         for chunk, found in zip(chunks, pool.map(_align_chunk, chunks), strict=True):
@@ -507,11 +568,11 @@ def compare(
             done += len(chunk)
             report("aligning", done, len(planned))
 
-    results = [result for _, _, result in aligned]
+    results = [_report(found, documents) for found in aligned]
     if total <= settings.topic_matrix_limit:
         report("topic similarity", 0, 1)
         topics = fit_topics([p.words for p in prepared])
-        values = topics.pairs([i for i, _, _ in aligned], [j for _, j, _ in aligned])
+        values = topics.pairs([found[0] for found in aligned], [found[1] for found in aligned])
         results = [
             dataclasses.replace(result, topic_similarity=value)
             for result, value in zip(results, values.tolist(), strict=True)
