@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from reuse.fingerprint import mix
 
-__all__ = ["find_candidates"]
+__all__ = ["find_candidates", "find_candidates_flat"]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -81,18 +81,36 @@ def find_candidates(
     >>> find_candidates([h(1, 2, 3), h(1, 2, 3, 9), h(1, 7, 8)], min_shared=2, max_df=10)
     [(0, 1, 3)]
     """
-    if len(fingerprints) >= 2**31:
-        raise ValueError("too many documents for one candidate index")
     lengths = np.fromiter((f.size for f in fingerprints), dtype=np.int64, count=len(fingerprints))
-    if lengths.sum() == 0:
+    hashes = np.concatenate(fingerprints) if fingerprints else np.zeros(0, dtype=np.uint64)
+    owners = np.repeat(np.arange(len(fingerprints), dtype=np.int64), lengths)
+    return find_candidates_flat(
+        hashes, owners, len(fingerprints), min_shared=min_shared, max_df=max_df, groups=groups
+    )
+
+
+def find_candidates_flat(
+    hashes: U64,
+    owners: I64,
+    n_documents: int,
+    *,
+    min_shared: int,
+    max_df: int,
+    groups: Sequence[int] | None = None,
+) -> list[tuple[int, int, int]]:
+    """`find_candidates` with every document's hashes in one array: ``hashes[n]``
+    belongs to document ``owners[n]``, of ``n_documents``."""
+    if n_documents >= 2**31:
+        raise ValueError("too many documents for one candidate index")
+    if hashes.size == 0:
         return []
     # One sort of 64-bit keys: the hash (mixed, so every bit is random) in the high bits,
-    # the document in the low ones. Dropping the hash's low bits can merge two distinct
-    # hashes once in about 2**(64 - bits) / (number of hashes) ** 2: negligible, and
-    # alignment checks every candidate anyway.
-    bits = max(1, (len(fingerprints) - 1).bit_length())
-    keys = mix(np.concatenate(fingerprints)) >> np.uint64(bits) << np.uint64(bits)
-    keys |= np.repeat(np.arange(len(fingerprints), dtype=np.uint64), lengths)
+    # the document in the low ones. Dropping the hash's low bits merges two distinct
+    # hashes about N**2 / 2**(65 - bits) times among N hashes (a handful among tens of
+    # millions): a pair gains one shared hash, and alignment checks every candidate.
+    bits = max(1, (n_documents - 1).bit_length())
+    keys = mix(hashes) >> np.uint64(bits) << np.uint64(bits)
+    keys |= owners.astype(np.uint64)
     keys.sort()
     keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # a document once per hash
     docs = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)

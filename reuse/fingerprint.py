@@ -19,6 +19,7 @@ __all__ = [
     "mix",
     "run_hashes",
     "sample",
+    "sampled",
     "shingle_hashes",
     "word_hashes",
 ]
@@ -139,15 +140,28 @@ def shingle_hashes(hashes: U64, k: int) -> U64:
     return mix(acc)
 
 
+def sampled(hashes: U64, every: int) -> npt.NDArray[np.bool_]:
+    """Which hashes a one-in-``every`` sample keeps: those divisible by ``every``, so the
+    same shingle is kept in every document.
+
+    >>> sampled(np.array([4, 5, 8], dtype=np.uint64), 4).tolist()
+    [True, False, True]
+    """
+    if every == 1:
+        return np.ones(hashes.size, dtype=bool)
+    kept: npt.NDArray[np.bool_] = hashes % np.uint64(every) == 0
+    return kept
+
+
 def sample(hashes: U64, every: int) -> U64:
-    """Keep the hashes divisible by ``every``: the same shingle is kept in every document.
+    """Keep the hashes `sampled` keeps.
 
     >>> sample(np.array([4, 5, 8], dtype=np.uint64), 4).tolist()
     [4, 8]
     """
     if every == 1:
         return hashes
-    kept: U64 = hashes[hashes % np.uint64(every) == 0]
+    kept: U64 = hashes[sampled(hashes, every)]
     return kept
 
 

@@ -15,9 +15,9 @@ import numpy.typing as npt
 
 from reuse import __version__
 from reuse.align import WordPassage, align_many, merge_fragments
-from reuse.candidates import find_candidates
+from reuse.candidates import find_candidates_flat
 from reuse.errors import InputError, SettingsError
-from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sample, shingle_hashes
+from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sampled, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import (
     Document,
@@ -40,6 +40,7 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; the library itself never prints."""
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 T = TypeVar("T")
 R = TypeVar("R")
 # Documents whose sentence index (and topic row) is kept while aligning: each is built
@@ -166,17 +167,24 @@ def _prepare_many(documents: Sequence[Document], settings: Settings) -> _Batch:
     )
 
 
-def _boilerplate_lines(
-    prepared: Sequence[_Prepared], min_documents: int
-) -> list[npt.NDArray[np.bool_]]:
-    """Per document, which of its lines are boilerplate: lines found in ``min_documents``
-    documents or more, in runs of such lines at most BOILERPLATE_WORDS words long. A
-    longer run is a story many outlets reprinted (every paragraph of it common), not
-    boilerplate."""
+def _line_sizes(prepared: Sequence[_Prepared]) -> I64:
+    """Words in each line of each document, all documents in one array."""
+    ends = np.concatenate([p.line_ends for p in prepared]).astype(np.int64)
+    before = np.concatenate(([0], ends[:-1]))
+    firsts = np.cumsum([p.line_ends.size for p in prepared]) - [p.line_ends.size for p in prepared]
+    before[firsts[firsts < ends.size]] = 0
+    return ends - before
+
+
+def _boilerplate_lines(prepared: Sequence[_Prepared], min_documents: int) -> npt.NDArray[np.bool_]:
+    """Which lines are boilerplate (all documents' lines in one array): lines found in
+    ``min_documents`` documents or more, in runs of such lines at most
+    BOILERPLATE_WORDS words long. A longer run is a story many outlets reprinted (every
+    paragraph of it common), not boilerplate."""
     per_doc = np.fromiter((p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared))
     keys = np.concatenate([p.line_keys for p in prepared])
     if not keys.size:
-        return [np.zeros(0, dtype=bool) for _ in prepared]
+        return np.zeros(0, dtype=bool)
     doc = np.repeat(np.arange(len(prepared), dtype=np.int64), per_doc)
     # Documents holding each key, a document counted once however often it repeats it.
     order = np.lexsort((doc, keys))
@@ -190,13 +198,12 @@ def _boilerplate_lines(
     common = np.empty(k.size, dtype=bool)
     common[order] = documents[group] >= min_documents
     # Runs of consecutive common lines within a document, and their length in words.
-    sizes = np.concatenate([np.diff(p.line_ends, prepend=0) for p in prepared]).astype(np.int64)
     starts_run = np.ones(k.size, dtype=bool)
     starts_run[1:] = (common[1:] != common[:-1]) | (doc[1:] != doc[:-1])
     run = np.cumsum(starts_run) - 1
-    run_words = np.bincount(run, weights=sizes)
-    boiler = common & (run_words[run] <= BOILERPLATE_WORDS)
-    return np.split(boiler, np.cumsum(per_doc)[:-1])
+    run_words = np.bincount(run, weights=_line_sizes(prepared))
+    boilerplate: npt.NDArray[np.bool_] = common & (run_words[run] <= BOILERPLATE_WORDS)
+    return boilerplate
 
 
 def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Prepared]:
@@ -204,29 +211,44 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Pr
     their words get hashes no other word has."""
     if not settings.boilerplate or len(prepared) < settings.boilerplate:
         return prepared
-    flags = _boilerplate_lines(prepared, settings.boilerplate)
+    boiler = _boilerplate_lines(prepared, settings.boilerplate)
+    if not boiler.any():
+        return prepared
+    line_doc = np.repeat(
+        np.arange(len(prepared)),
+        np.fromiter((p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared)),
+    )
+    touched = np.unique(line_doc[boiler]).tolist()
     out = list(prepared)
-    touched = [n for n, boiler in enumerate(flags) if boiler.any()]
     k = settings.shingle_words
     # Documents with boilerplate are re-shingled in batches, each in one pass.
     for batch in _chunks(touched, _MASK_BATCH):
-        masks = [np.repeat(flags[n], np.diff(prepared[n].line_ends, prepend=0)) for n in batch]
-        hashes = np.concatenate([prepared[n].hashes for n in batch])
-        mask = np.concatenate(masks)
-        counts = [m.size for m in masks]
+        docs = [prepared[n] for n in batch]
+        lines = np.isin(line_doc, batch)
+        mask = np.repeat(boiler[lines], _line_sizes(docs))
+        hashes = np.concatenate([p.hashes for p in docs])
+        counts = [len(p) for p in docs]
         doc = np.repeat(np.array(batch, dtype=np.uint64), counts)
-        where = np.concatenate([np.arange(c, dtype=np.uint64) for c in counts])
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        where = np.arange(hashes.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(
+            np.uint64
+        )
         hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
         shingles = shingle_hashes(hashes, k)
-        first = 0
-        for n, m, c in zip(batch, masks, counts, strict=True):
-            out[n] = dataclasses.replace(
-                prepared[n],
-                hashes=hashes[first : first + c],
-                shingles=shingles[first : max(first, first + c - k + 1)],
-                boilerplate=m,
+        for n, p, first, last in zip(
+            batch, docs, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True
+        ):
+            out[n] = _Prepared(
+                p.words,
+                p.starts,
+                p.ends,
+                hashes[first:last],
+                shingles[first : max(first, last - k + 1)],
+                p.line_ends,
+                p.line_keys,
+                p.topical,
+                mask[first:last],
             )
-            first += c
     return out
 
 
@@ -333,12 +355,24 @@ def _plan_pairs(
             planned.append((index[id_a], index[id_b]))
         return planned
     every = settings.sample_for(len(documents))
-    fingerprints = [sample(p.shingles, every) for p in prepared]
+    shingles = np.concatenate([p.shingles for p in prepared])
+    owners = np.repeat(
+        np.arange(len(prepared), dtype=np.int64),
+        np.fromiter((p.shingles.size for p in prepared), dtype=np.int64, count=len(prepared)),
+    )
+    if every > 1:
+        kept = sampled(shingles, every)
+        shingles, owners = shingles[kept], owners[kept]
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
-    found = find_candidates(
-        fingerprints, min_shared=settings.min_shared, max_df=settings.max_df, groups=groups
+    found = find_candidates_flat(
+        shingles,
+        owners,
+        len(documents),
+        min_shared=settings.min_shared,
+        max_df=settings.max_df,
+        groups=groups,
     )
     planned = []
     for i, j, _shared in found:
