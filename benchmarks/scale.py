@@ -53,8 +53,11 @@ def corpus(n: int, seed: int = 0) -> Path:
 def _child_reuse(articles: Path, out: Path, workers: int) -> None:
     """Run the pipeline in this process and print its own measurements as JSON."""
     import reuse
+    from reuse.cli import tune_allocator
     from reuse.corpus import load
     from reuse.render.data import write_jsonl
+
+    tune_allocator()  # as `reuse compare` does
 
     started = time.perf_counter()
     stages: dict[str, float] = {}

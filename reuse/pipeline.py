@@ -594,19 +594,21 @@ def compare(
             )
             report("topic similarity", 1, 1)
         _shared["keep_empty"] = pairs is not None
-        aligned: list[_Found] = []
+        aligned: list[tuple[int, int]] = []
+        results: list[PairResult] = []
         done = 0
         chunks = _chunks(planned, _ALIGN_CHUNK)
         for chunk, found in zip(chunks, pool.map(_align_chunk, chunks), strict=True):
-            aligned += found
+            # Built here while the workers align the next chunks.
+            aligned += [(f[0], f[1]) for f in found]
+            results += [_report(f, documents) for f in found]
             done += len(chunk)
             report("aligning", done, len(planned))
 
-    results = [_report(found, documents) for found in aligned]
     if total <= settings.topic_matrix_limit:
         report("topic similarity", 0, 1)
         topics = fit_topics([p.words for p in prepared])
-        values = topics.pairs([found[0] for found in aligned], [found[1] for found in aligned])
+        values = topics.pairs([i for i, _ in aligned], [j for _, j in aligned])
         results = [
             dataclasses.replace(result, topic_similarity=value)
             for result, value in zip(results, values.tolist(), strict=True)
