@@ -23,6 +23,7 @@ ratios against it.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -53,11 +54,12 @@ def corpus(n: int, seed: int = 0) -> Path:
 def _child_reuse(articles: Path, out: Path, workers: int) -> None:
     """Run the pipeline in this process and print its own measurements as JSON."""
     import reuse
-    from reuse.cli import tune_allocator
+    from reuse.cli import tune_memory
     from reuse.corpus import load
     from reuse.render.data import write_jsonl
 
-    tune_allocator()  # as `reuse compare` does
+    tune_memory()  # as `reuse compare` does, which also pauses the cycle collector
+    gc.disable()
 
     started = time.perf_counter()
     stages: dict[str, float] = {}

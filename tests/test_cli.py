@@ -404,3 +404,12 @@ def test_workers_option_changes_no_byte(tmp_path: Path) -> None:
     assert outputs[0].stdout == outputs[1].stdout
     bad = run("compare", str(tmp_path / "articles.jsonl"), "--workers", "-1")
     assert bad.exit_code != 0
+
+
+def test_command_restores_the_cycle_collector() -> None:
+    import gc
+
+    assert gc.isenabled()
+    result = run("compare", str(SEEDS), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert gc.isenabled()

@@ -326,3 +326,18 @@ def test_comparisons_in_two_threads_do_not_mix() -> None:
     with ThreadPoolExecutor(2) as pool:
         got = list(pool.map(lambda docs: reuse.compare(docs).pairs, [first, second] * 3))
     assert got == expected * 3
+
+
+def test_compare_pauses_the_cycle_collector_and_restores_it() -> None:
+    import gc
+
+    seen = []
+    reuse.compare(shared_corpus(), progress=lambda *_: seen.append(gc.isenabled()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        reuse.compare(shared_corpus())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
