@@ -133,10 +133,10 @@ class _Batch:
         return out
 
 
-def _prepare_many(documents: Sequence[Document], settings: Settings) -> _Batch:
+def _prepare_many(texts: Sequence[str], settings: Settings) -> _Batch:
     """Prepare documents together: tokenising, hashing, shingling and line keys each
     run once over all of them."""
-    scanned = scan([d.text for d in documents])
+    scanned = scan(texts)
     counts = np.fromiter((len(w) for w in scanned), dtype=np.int64, count=len(scanned))
     hashes = np.concatenate(joined_hashes([w.joined for w in scanned]))
     bounds = np.concatenate(([0], np.cumsum(counts)))
@@ -153,7 +153,7 @@ def _prepare_many(documents: Sequence[Document], settings: Settings) -> _Batch:
     line_starts = np.flatnonzero(new)
     line_ends = np.append(line_starts[1:], hashes.size)
     keys = run_hashes(hashes, line_starts, line_ends)
-    offset = np.int32 if max((len(d.text) for d in documents), default=0) < 2**31 else np.int64
+    offset = np.int32 if max(map(len, texts), default=0) < 2**31 else np.int64
     return _Batch(
         joined=[w.joined for w in scanned],
         bounds=bounds.tolist(),
@@ -358,13 +358,14 @@ def _plan_pairs(
         return planned
     every = settings.sample_for(len(documents))
     shingles = np.concatenate([p.shingles for p in prepared])
-    owners = np.repeat(
-        np.arange(len(prepared), dtype=np.int64),
-        np.fromiter((p.shingles.size for p in prepared), dtype=np.int64, count=len(prepared)),
-    )
-    if every > 1:
+    counts = np.fromiter((p.shingles.size for p in prepared), dtype=np.int64, count=len(prepared))
+    if every > 1 and shingles.size:
         kept = sampled(shingles, every)
-        shingles, owners = shingles[kept], owners[kept]
+        shingles = shingles[kept]
+        running = np.concatenate(([0], np.cumsum(kept)))
+        ends = np.cumsum(counts)
+        counts = running[ends] - running[ends - counts]
+    owners = np.repeat(np.arange(len(prepared), dtype=np.int64), counts)
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
@@ -401,13 +402,12 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
 
-def _prepare_chunk(indices: Sequence[int]) -> list[_Batch]:
-    documents, settings = _shared["documents"], _shared["settings"]
+def _prepare_chunk(texts: Sequence[str]) -> list[_Batch]:
+    """Prepare a chunk of texts. They come with the task rather than from the documents
+    the worker inherited: touching those would copy every page holding one."""
+    settings = _shared["settings"]
     # Small batches: their arrays stay in cache, and cost no fresh pages from the system.
-    return [
-        _prepare_many([documents[k] for k in batch], settings)
-        for batch in _chunks(indices, _SCAN_BATCH)
-    ]
+    return [_prepare_many(batch, settings) for batch in _chunks(texts, _SCAN_BATCH)]
 
 
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
@@ -603,7 +603,8 @@ def _compare(
     total = len(documents)
     with _Workers(workers, documents, settings) as pool:
         prepared = []
-        for batches in pool.map(_prepare_chunk, _chunks(range(total), _PREPARE_CHUNK)):
+        texts = [d.text for d in documents]
+        for batches in pool.map(_prepare_chunk, _chunks(texts, _PREPARE_CHUNK)):
             for batch in batches:
                 prepared += batch.documents()
             report("fingerprinting", len(prepared), total)

@@ -341,3 +341,28 @@ def test_compare_pauses_the_cycle_collector_and_restores_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("every", [2, 3, 4])
+def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: int) -> None:
+    from reuse import pipeline
+    from reuse.candidates import find_candidates
+    from reuse.fingerprint import sample
+
+    rng = random.Random(every)
+    wires = [make_text(rng, 60) for _ in range(4)]
+    docs = [
+        Document(f"d{n:02}", f"{make_text(rng, 40)} {wires[n % 4]} {make_text(rng, 40)}")
+        for n in range(24)
+    ]
+    docs += [Document("empty", ""), Document("tiny", "a b")]
+    settings = reuse.Settings(sample=every, min_shared=2)
+    texts = [d.text for d in docs]
+    prepared = [p for batch in [pipeline._prepare_many(texts, settings)] for p in batch.documents()]
+    planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
+    expected = find_candidates(
+        [sample(p.shingles, every) for p in prepared], min_shared=2, max_df=settings.max_df
+    )
+    ids = [d.id for d in docs]
+    assert sorted(tuple(sorted(pair)) for pair in planned) == [(i, j) for i, j, _ in expected]
+    assert planned and all(ids[i] < ids[j] for i, j in planned)
