@@ -155,7 +155,9 @@ def _prepare_many(texts: Sequence[str], settings: Settings) -> _Batch:
     keys = run_hashes(hashes, line_starts, line_ends)
     offset = np.int32 if max(map(len, texts), default=0) < 2**31 else np.int64
     return _Batch(
-        joined=[w.joined for w in scanned],
+        joined=[w.joined for w in scanned]
+        if _shared.get("keep_words", True)
+        else [""] * len(scanned),
         bounds=bounds.tolist(),
         starts=np.concatenate([w.starts for w in scanned]).astype(offset),
         ends=np.concatenate([w.ends for w in scanned]).astype(offset),
@@ -216,17 +218,23 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Pr
     boiler = _boilerplate_lines(prepared, settings.boilerplate)
     if not boiler.any():
         return prepared
-    line_doc = np.repeat(
-        np.arange(len(prepared)),
-        np.fromiter((p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared)),
+    line_counts = np.fromiter(
+        (p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared)
     )
+    line_firsts = (np.cumsum(line_counts) - line_counts).tolist()
+    line_doc = np.repeat(np.arange(len(prepared)), line_counts)
     touched = np.unique(line_doc[boiler]).tolist()
     out = list(prepared)
     k = settings.shingle_words
     # Documents with boilerplate are re-shingled in batches, each in one pass.
     for batch in _chunks(touched, _MASK_BATCH):
         docs = [prepared[n] for n in batch]
-        lines = np.isin(line_doc, batch)
+        lines = np.concatenate(
+            [
+                np.arange(line_firsts[n], line_firsts[n] + p.line_keys.size)
+                for n, p in zip(batch, docs, strict=True)
+            ]
+        )
         mask = np.repeat(boiler[lines], _line_sizes(docs))
         hashes = np.concatenate([p.hashes for p in docs])
         counts = [len(p) for p in docs]
@@ -237,20 +245,14 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Pr
         )
         hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
         shingles = shingle_hashes(hashes, k)
+        # In place: the prepared arrays are this process's own, and copies would double
+        # the memory of every document with boilerplate.
         for n, p, first, last in zip(
             batch, docs, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True
         ):
-            out[n] = _Prepared(
-                p.words,
-                p.starts,
-                p.ends,
-                hashes[first:last],
-                shingles[first : max(first, last - k + 1)],
-                p.line_ends,
-                p.line_keys,
-                p.topical,
-                mask[first:last],
-            )
+            p.hashes[:] = hashes[first:last]
+            p.shingles[:] = shingles[first : max(first, last - k + 1)]
+            out[n] = dataclasses.replace(p, boilerplate=mask[first:last])
     return out
 
 
@@ -603,6 +605,10 @@ def _compare(
     total = len(documents)
     with _Workers(workers, documents, settings) as pool:
         prepared = []
+        # The words as text serve only reworded search and the full topic matrix.
+        _shared["keep_words"] = (
+            settings.reworded_for(total) > 0 or total <= settings.topic_matrix_limit
+        )
         texts = [d.text for d in documents]
         for batches in pool.map(_prepare_chunk, _chunks(texts, _PREPARE_CHUNK)):
             for batch in batches:
