@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +41,9 @@ JOIN_RATIO = 2
 JOIN_SLACK = 4
 
 
-@dataclass(frozen=True, slots=True)
-class WordEdit:
-    """A non-matching stretch inside a passage, in word indices of both documents."""
+class WordEdit(NamedTuple):
+    """A non-matching stretch inside a passage, in word indices of both documents (a
+    named tuple: a long passage has dozens, and they are made by the million)."""
 
     kind: str  # "replace", "insert" or "delete"
     a_start: int
@@ -127,17 +128,12 @@ def _edits(opcodes: list[tuple[str, int, int, int, int]]) -> tuple[int, list[Wor
 
 def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage | None:
     """Align a chain's stretch word by word; None when not one word matches."""
-    ops = Indel.opcodes(a[chain.a_start : chain.a_end], b[chain.b_start : chain.b_end])
-    shifted = [
-        (
-            op.tag,
-            op.src_start + chain.a_start,
-            op.src_end + chain.a_start,
-            op.dest_start + chain.b_start,
-            op.dest_end + chain.b_start,
-        )
-        for op in ops
-    ]
+    a0, b0 = chain.a_start, chain.b_start
+    ops = cast(
+        "list[tuple[str, int, int, int, int]]",
+        Indel.opcodes(a[a0 : chain.a_end], b[b0 : chain.b_end]).as_list(),
+    )
+    shifted = [(tag, s1 + a0, s2 + a0, d1 + b0, d2 + b0) for tag, s1, s2, d1, d2 in ops]
     # A chain starts and ends on exact runs, but LCS may pick an equal-cost alignment
     # that does not; trim any edit at either end so the passage starts and ends matched.
     while shifted and shifted[0][0] != "equal":
