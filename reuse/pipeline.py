@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import mmap
 import multiprocessing
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -412,6 +414,66 @@ def _prepare_chunk(texts: Sequence[str]) -> list[_Batch]:
     return [_prepare_many(batch, settings) for batch in _chunks(texts, _SCAN_BATCH)]
 
 
+_ARRAYS = ("starts", "ends", "hashes", "topical", "shingles", "line_ends", "line_keys")
+# Where workers leave prepared batches for the parent to map: a pipe between processes
+# carries a few hundred MB/s, and the arrays are most of a large corpus's memory.
+_SHM = "/dev/shm"
+
+
+def _prepare_shipped(texts: Sequence[str]) -> Any:
+    """`_prepare_chunk` in a worker: the arrays go into one file in shared memory, which
+    the parent maps (`_unship`) instead of reading them through the pipe. Without room
+    there, the batches go through the pipe as they are."""
+    batches = _prepare_chunk(texts)
+    if multiprocessing.parent_process() is None:
+        return batches  # not in a worker: nothing to ship
+    try:
+        fd, path = tempfile.mkstemp(prefix="reuse-", dir=_SHM)
+    except OSError:
+        return batches
+    layout = []
+    try:
+        with os.fdopen(fd, "wb") as out:
+            at = 0
+            for batch in batches:
+                for name in _ARRAYS:
+                    array = np.ascontiguousarray(getattr(batch, name))
+                    out.write(array.data.cast("B"))
+                    layout.append((array.dtype.str, array.size, at))
+                    at += array.nbytes
+                    pad = -at % 8
+                    out.write(b"\0" * pad)
+                    at += pad
+    except OSError:
+        os.unlink(path)
+        return batches
+    rest = [
+        dataclasses.replace(b, **{name: None for name in _ARRAYS})  # type: ignore[arg-type]
+        for b in batches
+    ]
+    return (path, layout, rest)
+
+
+def _unship(shipped: Any) -> list[_Batch]:
+    """The batches `_prepare_shipped` made, their arrays mapped from its file (privately:
+    masking boilerplate writes into them) and the file removed at once."""
+    if isinstance(shipped, list):
+        return shipped
+    path, layout, rest = shipped
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_COPY) if size else b""
+    os.unlink(path)
+    out = []
+    for n, batch in enumerate(rest):
+        arrays = {}
+        for k, name in enumerate(_ARRAYS):
+            dtype, count, at = layout[n * len(_ARRAYS) + k]
+            arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=at)
+        out.append(dataclasses.replace(batch, **arrays))
+    return out
+
+
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
     documents, settings = _shared["documents"], _shared["settings"]
     prepared: list[_Prepared] = _shared["prepared"]
@@ -610,8 +672,8 @@ def _compare(
             settings.reworded_for(total) > 0 or total <= settings.topic_matrix_limit
         )
         texts = [d.text for d in documents]
-        for batches in pool.map(_prepare_chunk, _chunks(texts, _PREPARE_CHUNK)):
-            for batch in batches:
+        for shipped in pool.map(_prepare_shipped, _chunks(texts, _PREPARE_CHUNK)):
+            for batch in _unship(shipped):
                 prepared += batch.documents()
             report("fingerprinting", len(prepared), total)
         prepared = _mask_boilerplate(prepared, settings)

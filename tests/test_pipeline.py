@@ -279,7 +279,10 @@ def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 8)
     docs = _planted_corpus(120, seed=12)
     outputs = []
-    for workers in (1, 2, 3):
+    for workers, shm in ((1, pipeline._SHM), (2, pipeline._SHM), (3, pipeline._SHM), (2, "/no")):
+        # Workers hand prepared documents over in shared memory, or (where there is
+        # none) through the pipe.
+        monkeypatch.setattr(pipeline, "_SHM", shm)
         stages: list[str] = []
         result = reuse.compare(
             docs,
@@ -291,7 +294,7 @@ def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPa
         outputs.append(buffer.getvalue())
         assert {"fingerprinting", "aligning"} <= set(stages)
     assert len(result.pairs) > 50
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
 
 
 def test_workers_cannot_be_negative() -> None:
