@@ -135,19 +135,33 @@ class _Batch:
         return out
 
 
-def _prepare_many(texts: Sequence[str], settings: Settings) -> _Batch:
-    """Prepare documents together: tokenising, hashing, shingling and line keys each
-    run once over all of them."""
+def _sampled_shingles(
+    hashes: U64, counts: npt.NDArray[np.int64], k: int, every: int
+) -> tuple[U64, list[int]]:
+    """The one-in-``every`` sample of the shingles of documents whose word hashes are
+    ``hashes``, ``counts[n]`` words each, all in one array; and where each document's
+    shingles start and end in it."""
+    doc = np.repeat(np.arange(counts.size), counts)
+    shingles = shingle_hashes(hashes, k)
+    inside = doc[: shingles.size] == doc[k - 1 :]  # shingles within one document
+    keep = inside & sampled(shingles, every) if shingles.size else inside
+    # Kept shingles before each document's first word: every kept shingle starting in a
+    # document's words is that document's.
+    running = np.concatenate(([0], np.cumsum(keep)))
+    firsts = np.minimum(np.cumsum(counts) - counts, running.size - 1)
+    return shingles[keep], [*running[firsts].tolist(), int(running[-1])]
+
+
+def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batch:
+    """Prepare documents together: tokenising, hashing, shingling (the one-in-``every``
+    sample that both finds candidates and estimates resemblance) and line keys each run
+    once over all of them."""
     scanned = scan(texts)
     counts = np.fromiter((len(w) for w in scanned), dtype=np.int64, count=len(scanned))
     hashes = np.concatenate(joined_hashes([w.joined for w in scanned]))
     bounds = np.concatenate(([0], np.cumsum(counts)))
-    k = settings.shingle_words
     doc = np.repeat(np.arange(len(scanned)), counts)
-    # Shingles that start and end in the same document.
-    shingles = shingle_hashes(hashes, k)
-    shingles = shingles[doc[: shingles.size] == doc[k - 1 :]] if shingles.size else shingles
-    shingle_bounds = np.concatenate(([0], np.cumsum(np.maximum(counts - k + 1, 0))))
+    shingles, shingle_bounds = _sampled_shingles(hashes, counts, settings.shingle_words, every)
     # Lines: a new one wherever the line number or the document changes.
     line = np.concatenate([w.lines for w in scanned])
     new = np.ones(hashes.size, dtype=bool)
@@ -166,7 +180,7 @@ def _prepare_many(texts: Sequence[str], settings: Settings) -> _Batch:
         hashes=hashes,
         topical=np.concatenate([w.topical for w in scanned]),
         shingles=shingles,
-        shingle_bounds=shingle_bounds.tolist(),
+        shingle_bounds=shingle_bounds,
         line_ends=(line_ends - bounds[doc[line_starts]]).astype(np.int32),
         line_keys=keys,
         line_bounds=np.searchsorted(line_starts, bounds).tolist(),
@@ -212,7 +226,7 @@ def _boilerplate_lines(prepared: Sequence[_Prepared], min_documents: int) -> npt
     return boilerplate
 
 
-def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Prepared]:
+def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int) -> list[_Prepared]:
     """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment:
     their words get hashes no other word has."""
     if not settings.boilerplate or len(prepared) < settings.boilerplate:
@@ -246,15 +260,16 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings) -> list[_Pr
             np.uint64
         )
         hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
-        shingles = shingle_hashes(hashes, k)
-        # In place: the prepared arrays are this process's own, and copies would double
-        # the memory of every document with boilerplate.
-        for n, p, first, last in zip(
-            batch, docs, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True
+        shingles, cuts = _sampled_shingles(hashes, np.array(counts, dtype=np.int64), k, every)
+        # Hashes in place: the prepared arrays are this process's own, and copies would
+        # double the memory of every document with boilerplate.
+        for at, (n, p, first, last) in enumerate(
+            zip(batch, docs, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
         ):
             p.hashes[:] = hashes[first:last]
-            p.shingles[:] = shingles[first : max(first, last - k + 1)]
-            out[n] = dataclasses.replace(p, boilerplate=mask[first:last])
+            out[n] = dataclasses.replace(
+                p, shingles=shingles[cuts[at] : cuts[at + 1]], boilerplate=mask[first:last]
+            )
     return out
 
 
@@ -360,15 +375,9 @@ def _plan_pairs(
                     raise InputError(missing, "is listed in a pair but is not among the documents")
             planned.append((index[id_a], index[id_b]))
         return planned
-    every = settings.sample_for(len(documents))
+    # Prepared shingles are already the sample the corpus size calls for.
     shingles = np.concatenate([p.shingles for p in prepared])
     counts = np.fromiter((p.shingles.size for p in prepared), dtype=np.int64, count=len(prepared))
-    if every > 1 and shingles.size:
-        kept = sampled(shingles, every)
-        shingles = shingles[kept]
-        running = np.concatenate(([0], np.cumsum(kept)))
-        ends = np.cumsum(counts)
-        counts = running[ends] - running[ends - counts]
     owners = np.repeat(np.arange(len(prepared), dtype=np.int64), counts)
     groups = None
     if against is not None:
@@ -411,7 +420,8 @@ def _prepare_chunk(texts: Sequence[str]) -> list[_Batch]:
     the worker inherited: touching those would copy every page holding one."""
     settings = _shared["settings"]
     # Small batches: their arrays stay in cache, and cost no fresh pages from the system.
-    return [_prepare_many(batch, settings) for batch in _chunks(texts, _SCAN_BATCH)]
+    every = _shared["every"]
+    return [_prepare_many(batch, settings, every) for batch in _chunks(texts, _SCAN_BATCH)]
 
 
 _ARRAYS = ("starts", "ends", "hashes", "topical", "shingles", "line_ends", "line_keys")
@@ -668,6 +678,7 @@ def _compare(
     with _Workers(workers, documents, settings) as pool:
         prepared = []
         # The words as text serve only reworded search and the full topic matrix.
+        _shared["every"] = settings.sample_for(total)
         _shared["keep_words"] = (
             settings.reworded_for(total) > 0 or total <= settings.topic_matrix_limit
         )
@@ -676,7 +687,7 @@ def _compare(
             for batch in _unship(shipped):
                 prepared += batch.documents()
             report("fingerprinting", len(prepared), total)
-        prepared = _mask_boilerplate(prepared, settings)
+        prepared = _mask_boilerplate(prepared, settings, _shared["every"])
         pool.share(prepared)
 
         report("finding candidates", 0, 1)

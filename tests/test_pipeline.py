@@ -221,7 +221,8 @@ def test_resemblance_of_texts_too_short_to_shingle_is_zero() -> None:
     assert result.pairs[0].resemblance == 0.0
 
 
-def test_lines_repeated_across_many_articles_are_boilerplate_not_reuse() -> None:
+@pytest.mark.parametrize("sample", [1, 2])
+def test_lines_repeated_across_many_articles_are_boilerplate_not_reuse(sample: int) -> None:
     rng = random.Random(11)
 
     def filler(n: int) -> str:
@@ -232,15 +233,15 @@ def test_lines_repeated_across_many_articles_are_boilerplate_not_reuse() -> None
     docs = [Document(f"d{n:02d}", f"{filler(120)}\n{promo}") for n in range(12)]
     docs[0] = Document("d00", f"{filler(60)}\n{shared}\n{promo}")
     docs[1] = Document("d01", f"{shared}\n{filler(60)}\n{promo}")
-    result = reuse.compare(docs)
+    result = reuse.compare(docs, reuse.Settings(sample=sample))
     # The promo line ends every article: boilerplate. The paragraph two share is reuse.
     assert [(p.a, p.b) for p in result.pairs] == [("d00", "d01")]
     (passage,) = result.pairs[0].passages
     assert passage.a_words == 40
     # Fewer articles than the threshold: the line is ordinary shared text.
-    few = reuse.compare(docs, reuse.Settings(boilerplate=13))
+    few = reuse.compare(docs, reuse.Settings(boilerplate=13, sample=sample))
     assert len(few.pairs) == 66
-    off = reuse.compare(docs, reuse.Settings(boilerplate=0))
+    off = reuse.compare(docs, reuse.Settings(boilerplate=0, sample=sample))
     assert len(off.pairs) == 66
 
 
@@ -361,10 +362,14 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     docs += [Document("empty", ""), Document("tiny", "a b")]
     settings = reuse.Settings(sample=every, min_shared=2)
     texts = [d.text for d in docs]
-    prepared = [p for batch in [pipeline._prepare_many(texts, settings)] for p in batch.documents()]
+    prepared = pipeline._prepare_many(texts, settings, every).documents()
     planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
+    full = pipeline._prepare_many(texts, settings, 1).documents()
+    assert [p.shingles.tolist() for p in prepared] == [
+        sample(p.shingles, every).tolist() for p in full
+    ]
     expected = find_candidates(
-        [sample(p.shingles, every) for p in prepared], min_shared=2, max_df=settings.max_df
+        [sample(p.shingles, every) for p in full], min_shared=2, max_df=settings.max_df
     )
     ids = [d.id for d in docs]
     assert sorted(tuple(sorted(pair)) for pair in planned) == [(i, j) for i, j, _ in expected]
