@@ -24,7 +24,7 @@ FLOORS = Path(__file__).resolve().parent.parent / "benchmarks" / "scale_floors.j
 
 
 @pytest.fixture(scope="module")
-def scores(pan13: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def corpus(pan13: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     floors = json.loads(FLOORS.read_text())
     folder = tmp_path_factory.mktemp("scale")
     articles, truth = generate(floors["articles"], pan_chain(), seed=7)
@@ -32,12 +32,24 @@ def scores(pan13: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
         f.writelines(json.dumps(a) + "\n" for a in articles)
     with (folder / "truth.jsonl").open("w", encoding="utf-8") as f:
         f.writelines(json.dumps(t) + "\n" for t in truth)
-    loaded = load([str(folder / "articles.jsonl")])
+    return folder
+
+
+# Default settings, and the ones a corpus above 20,000 articles gets by default (a
+# one-in-two shingle sample, no reworded-sentence search), so the path every large
+# corpus takes is held to the same floors.
+MODES = {"default": reuse.Settings(), "as above 20,000": reuse.Settings(sample=2, reworded=0)}
+
+
+@pytest.fixture(scope="module", params=list(MODES))
+def scores(corpus: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    loaded = load([str(corpus / "articles.jsonl")])
     assert not loaded.notices
-    result = reuse.compare(loaded.documents, workers=0)
-    with (folder / "out.jsonl").open("w", encoding="utf-8") as f:
+    result = reuse.compare(loaded.documents, MODES[request.param], workers=0)
+    out = corpus / f"out-{list(MODES).index(request.param)}.jsonl"
+    with out.open("w", encoding="utf-8") as f:
         write_jsonl(result, f)
-    return {"floors": floors, **score_reuse(folder, folder / "out.jsonl")}
+    return {"floors": json.loads(FLOORS.read_text()), **score_reuse(corpus, out)}
 
 
 @pytest.mark.parametrize("key", ["recall", "recall_50_99", "precision"])
