@@ -63,8 +63,10 @@ class _Prepared:
     """A document ready to compare, kept compact: a corpus holds one per document.
 
     The normalised words are one string (words never hold a space), not a tuple of
-    strings, which would take several times the memory; offsets are 32-bit when the text
-    allows.
+    strings, which would take several times the memory, and only where reworded search
+    or the full topic matrix needs them (empty otherwise); offsets are 32-bit when the
+    text allows; ``shingles`` are the sample the corpus size calls for
+    (`Settings.sample_for`), in document order.
     """
 
     words: str
