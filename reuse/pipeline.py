@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
+import glob
 import mmap
 import multiprocessing
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -432,6 +433,11 @@ _ARRAYS = ("starts", "ends", "hashes", "topical", "shingles", "line_ends", "line
 _SHM = "/dev/shm"
 
 
+def _shipping_prefix(parent: int) -> str:
+    """Names of the files workers of process ``parent`` ship batches in."""
+    return f"reuse-{parent}-"
+
+
 def _prepare_shipped(texts: Sequence[str]) -> Any:
     """`_prepare_chunk` in a worker: the arrays go into one file in shared memory, which
     the parent maps (`_unship`) instead of reading them through the pipe. Without room
@@ -440,7 +446,7 @@ def _prepare_shipped(texts: Sequence[str]) -> Any:
     if multiprocessing.parent_process() is None:
         return batches  # not in a worker: nothing to ship
     try:
-        fd, path = tempfile.mkstemp(prefix="reuse-", dir=_SHM)
+        fd, path = tempfile.mkstemp(prefix=_shipping_prefix(os.getppid()), dir=_SHM)
     except OSError:
         return batches
     layout = []
@@ -606,6 +612,10 @@ class _Workers:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+            # Batches shipped for results never taken (an error, an interrupt).
+            for left in glob.glob(os.path.join(_SHM, f"{_shipping_prefix(os.getpid())}*")):
+                with contextlib.suppress(OSError):
+                    os.unlink(left)
         _shared.clear()
         _SHARED_LOCK.release()
 
@@ -645,7 +655,7 @@ def compare(
         return _compare(documents, settings, pairs, against, notices, progress, workers)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _without_cycle_collector() -> Iterator[None]:
     """Pause Python's cycle collector: a comparison makes millions of small objects and
     no reference cycles, and the collector would scan them again and again (half the

@@ -374,3 +374,24 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     ids = [d.id for d in docs]
     assert sorted(tuple(sorted(pair)) for pair in planned) == [(i, j) for i, j, _ in expected]
     assert planned and all(ids[i] < ids[j] for i, j in planned)
+
+
+def test_an_error_while_workers_prepare_leaves_no_shipped_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import glob
+    import os
+
+    from reuse import pipeline
+
+    monkeypatch.setattr(pipeline, "_PREPARE_CHUNK", 4)
+    docs = _planted_corpus(80, seed=3)
+
+    def fail(stage: str, done: int, total: int) -> None:
+        if stage == "fingerprinting":
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        reuse.compare(docs, workers=2, progress=fail)
+    left = glob.glob(os.path.join(pipeline._SHM, f"reuse-{os.getpid()}-*"))
+    assert left == []
