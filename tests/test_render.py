@@ -103,3 +103,24 @@ def test_terminal_limits_pairs_shown_and_large_topic_matrix() -> None:
     text = plain(result(n_unrelated=20), max_pairs=0)
     assert "1 more pair(s) not shown" in text
     assert "Topic similarity matrix: not shown" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("ids", [("a", "b"), ('q"uote\\', "naïve\u0000日本\u2028")])
+def test_each_jsonl_line_is_exactly_the_json_of_its_pair(ids: tuple[str, str]) -> None:
+    from reuse.render.data import pair_dict, pair_json
+
+    rng = random.Random(5)
+    words = [f"w{rng.randrange(10**6)}" for _ in range(200)]
+    edited = list(words)
+    for spot in range(7, 190, 11):  # a substitution every 11 words: many edits
+        edited[spot] = f"x{spot}"
+    del edited[50]
+    edited.insert(120, "inserted")
+    docs = [Document(ids[0], " ".join(words)), Document(ids[1], " ".join(edited))]
+    result = reuse.compare(docs)
+    (pair,) = result.pairs
+    assert sum(len(p.edits) for p in pair.passages) > 10
+    assert pair_json(pair) == json.dumps(pair_dict(pair), ensure_ascii=False)
+    buffer = io.StringIO()
+    write_jsonl(result, buffer)
+    assert json.loads(buffer.getvalue()) == pair_dict(pair)
