@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from reuse.fingerprint import mix, shingle_hashes
+from reuse.fingerprint import mix, run_starts, shingle_hashes
 from reuse.settings import Settings
 
 __all__ = ["WordEdit", "WordPassage", "align_many", "align_words", "merge_fragments"]
@@ -256,7 +256,7 @@ def _batch_runs(
     side = ((keys >> u(index_bits)) & u(1)).astype(bool)
     index = (keys & u((1 << index_bits) - 1)).astype(np.int64)
     # Runs of one pair and hash: a entries, then b entries.
-    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    starts = np.flatnonzero(run_starts(group))
     sizes = np.diff(np.append(starts, keys.size))
     b_count = np.add.reduceat(side.astype(np.int64), starts)
     a_count = sizes - b_count
@@ -290,7 +290,7 @@ def _batch_runs(
     r_pair, i0, j0, length = r_pair[order], i0[order], j0[order], length[order]
     end = i0 + length
     # Isolated short runs: no earlier run ends, and no later run starts, within max_gap.
-    new_pair = np.concatenate(([True], r_pair[1:] != r_pair[:-1]))
+    new_pair = run_starts(r_pair)
     last_pair = np.append(r_pair[1:] != r_pair[:-1], True)
     lift = r_pair * (int(end.max()) + 2 * max_gap + 2)
     earlier_end = np.maximum.accumulate(end + lift) - lift

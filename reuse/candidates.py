@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from reuse.fingerprint import mix
+from reuse.fingerprint import postings, run_starts
 
 __all__ = ["find_candidates", "find_candidates_flat"]
 
@@ -104,20 +104,11 @@ def find_candidates_flat(
         raise ValueError("too many documents for one candidate index")
     if hashes.size == 0:
         return []
-    # One sort of 64-bit keys: the hash (mixed, so every bit is random) in the high bits,
-    # the document in the low ones. Dropping the hash's low bits merges two distinct
-    # hashes about N**2 / 2**(65 - bits) times among N hashes (a handful among tens of
-    # millions): a pair gains one shared hash, and alignment checks every candidate.
-    bits = max(1, (n_documents - 1).bit_length())
-    keys = mix(hashes) >> np.uint64(bits) << np.uint64(bits)
-    keys |= owners.astype(np.uint64)
-    keys.sort()
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # a document once per hash
-    docs = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)
-    hashes = keys >> np.uint64(bits)
-    boundaries = np.flatnonzero(np.diff(hashes)) + 1
-    starts = np.concatenate(([0], boundaries)).astype(np.int64)
-    sizes = np.diff(np.concatenate((starts, [hashes.size]))).astype(np.int64)
+    # Two hashes merged by `postings` give a pair one extra shared hash at worst, and
+    # alignment checks every candidate.
+    hashes, docs, _ = postings(hashes, owners, n_documents)
+    starts = np.flatnonzero(run_starts(hashes))
+    sizes = np.diff(np.append(starts, hashes.size))
     labels = None if groups is None else np.asarray(groups, dtype=np.int64)
     keep = (sizes >= 2) & (sizes <= max_df)
     large = sizes > max_df

@@ -17,7 +17,9 @@ __all__ = [
     "jaccard",
     "joined_hashes",
     "mix",
+    "postings",
     "run_hashes",
+    "run_starts",
     "sample",
     "sampled",
     "shingle_hashes",
@@ -168,6 +170,17 @@ def sample(hashes: U64, every: int) -> U64:
     return kept
 
 
+def run_starts(ordered: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values in ``ordered`` starts.
+
+    >>> run_starts(np.array([1, 1, 2, 5, 5])).tolist()
+    [True, False, True, True, False]
+    """
+    new = np.ones(ordered.size, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    return new
+
+
 def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """The distinct values, sorted: `np.unique` by one sort, several times faster on the
     short arrays of one document.
@@ -176,9 +189,24 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     [1, 2, 3]
     """
     ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    return ordered[run_starts(ordered)]
+
+
+def postings(hashes: U64, owners: I64, n_documents: int) -> tuple[U64, I64, int]:
+    """Each distinct ``(hash, document)`` once, sorted by hash then document, where
+    ``hashes[n]`` belongs to document ``owners[n]``.
+
+    One sort of 64-bit keys: the hash (mixed, so every bit is random) in the high bits,
+    the document in the low ``bits``. Dropping the hash's low bits merges two distinct
+    hashes about N**2 / 2**(65 - bits) times among N hashes, a handful among tens of
+    millions. Returns the hashes as ``mix(hash) >> bits``, the documents, and ``bits``.
+    """
+    bits = max(1, (n_documents - 1).bit_length())
+    keys = mix(hashes) >> np.uint64(bits) << np.uint64(bits)
+    keys |= owners.astype(np.uint64)
+    keys = distinct(keys)
+    documents = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)
+    return keys >> np.uint64(bits), documents, bits
 
 
 def jaccard(a: U64, b: U64) -> float:

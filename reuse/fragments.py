@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from reuse.fingerprint import distinct, word_hashes
+from reuse.fingerprint import distinct, run_starts, word_hashes
 from reuse.text import Tokens
 
 __all__ = ["Fragment", "Sentences", "find_fragments", "index_sentences", "match_sentences"]
@@ -75,13 +75,6 @@ class Fragment:
     b_start: int
     b_end: int
     seeds: int
-
-
-def _run_starts(ordered: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    """Where each run of equal values in ``ordered`` starts."""
-    new = np.ones(ordered.size, dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    return new
 
 
 def _member(values: npt.NDArray[Any], sorted_set: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -156,7 +149,7 @@ def index_sentences(
     first[1:] = (term[1:] != term[:-1]) | (sentence[1:] != sentence[:-1])
     term, sentence = term[first], sentence[first]
     # ``term`` is sorted: each distinct word starts a run, as long as its sentence count.
-    firsts = np.flatnonzero(_run_starts(term))
+    firsts = np.flatnonzero(run_starts(term))
     terms, counts = term[firsts], np.diff(np.append(firsts, term.size))
     return Sentences(
         spans=spans,
@@ -265,7 +258,7 @@ def match_sentences(
     key = sa.sentence[a_at] * len(b_spans) + sb.sentence[b_at]
     order = np.argsort(key, kind="stable")
     ordered = key[order]
-    new = _run_starts(ordered)
+    new = run_starts(ordered)
     pairs = ordered[new]
     inverse = np.empty(key.size, dtype=np.int64)
     inverse[order] = np.cumsum(new) - 1

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from reuse.fingerprint import distinct, mix, word_hashes
+from reuse.fingerprint import distinct, mix, postings, run_starts, word_hashes
 
 __all__ = ["HashedTopics", "TopicModel", "fit_topics"]
 
@@ -116,15 +116,11 @@ class HashedTopics:
         n = len(documents)
         if not n or not sum(d.size for d in documents):
             return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float64), 0)
-        # Documents per word by one sort of (mixed word hash, document) keys; see
-        # `reuse.candidates` for why dropping low hash bits is harmless.
-        bits = max(1, (n - 1).bit_length())
-        keys = mix(np.concatenate(documents)) >> np.uint64(bits) << np.uint64(bits)
-        keys |= np.repeat(
-            np.arange(n, dtype=np.uint64), np.fromiter((d.size for d in documents), np.int64, n)
+        owners = np.repeat(
+            np.arange(n, dtype=np.int64), np.fromiter((d.size for d in documents), np.int64, n)
         )
-        keys = distinct(keys) >> np.uint64(bits)
-        firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        keys, _, bits = postings(np.concatenate(documents), owners, n)
+        firsts = np.flatnonzero(run_starts(keys))
         df = np.diff(np.append(firsts, keys.size))
         idf = np.log((1 + n) / (1 + df)) + 1.0
         return cls(keys[firsts], idf.astype(np.float64), bits)
@@ -134,7 +130,7 @@ class HashedTopics:
         if not terms.size or not self.vocabulary.size:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float64)
         words = np.sort(mix(terms) >> np.uint64(self._bits))
-        firsts = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
+        firsts = np.flatnonzero(run_starts(words))
         counts = np.diff(np.append(firsts, words.size))
         words = words[firsts]
         at = np.minimum(np.searchsorted(self.vocabulary, words), self.vocabulary.size - 1)
