@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import os
 import resource
@@ -39,8 +40,10 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 def corpus(n: int, seed: int = 0) -> Path:
-    """Generate (once) and return the folder holding articles.jsonl and truth.jsonl."""
-    folder = CACHE / f"{n}-{seed}"
+    """Generate (once per version of the generator) and return the folder holding
+    articles.jsonl and truth.jsonl."""
+    version = hashlib.sha256((ROOT / "benchmarks" / "corpus.py").read_bytes()).hexdigest()[:8]
+    folder = CACHE / f"{n}-{seed}-{version}"
     if not (folder / ".complete").exists():
         subprocess.run(
             [sys.executable, "-m", "benchmarks.corpus", str(n), str(folder), "--seed", str(seed)],
