@@ -20,7 +20,13 @@ import numpy.typing as npt
 
 from reuse.fingerprint import postings, run_starts
 
-__all__ = ["find_candidates", "find_candidates_flat"]
+__all__ = [
+    "candidates_from_counts",
+    "find_candidates",
+    "find_candidates_flat",
+    "merge_counts",
+    "shared_counts",
+]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -100,13 +106,34 @@ def find_candidates_flat(
 ) -> list[tuple[int, int, int]]:
     """`find_candidates` with every document's hashes in one array: ``hashes[n]``
     belongs to document ``owners[n]``, of ``n_documents``."""
+    codes, counts = shared_counts(hashes, owners, n_documents, max_df=max_df, groups=groups)
+    return candidates_from_counts(codes, counts, min_shared=min_shared, groups=groups)
+
+
+def shared_counts(
+    hashes: U64,
+    owners: I64,
+    n_documents: int,
+    *,
+    max_df: int,
+    groups: Sequence[int] | None = None,
+    mixed: bool = False,
+) -> tuple[I64, I64]:
+    """Every pair of documents sharing a hash, and how many distinct hashes it shares:
+    pair codes ``i * 2**32 + j`` (``i < j``), sorted, and their counts.
+
+    The index splits by hash: counts from disjoint sets of hashes add up to the counts
+    of their union (`merge_counts`), so parts can be counted apart, in parallel.
+    ``mixed``: the hashes are already well mixed (see `reuse.fingerprint.postings`).
+    """
     if n_documents >= 2**31:
         raise ValueError("too many documents for one candidate index")
+    empty = np.zeros(0, dtype=np.int64)
     if hashes.size == 0:
-        return []
+        return empty, empty
     # Two hashes merged by `postings` give a pair one extra shared hash at worst, and
     # alignment checks every candidate.
-    hashes, docs, _ = postings(hashes, owners, n_documents)
+    hashes, docs, _ = postings(hashes, owners, n_documents, mixed=mixed)
     starts = np.flatnonzero(run_starts(hashes))
     sizes = np.diff(np.append(starts, hashes.size))
     labels = None if groups is None else np.asarray(groups, dtype=np.int64)
@@ -119,13 +146,38 @@ def find_candidates_flat(
         )
     )
     if codes.size == 0:
-        return []
-    pair_codes, counts = np.unique(codes, return_counts=True)
-    pair_codes = pair_codes[counts >= min_shared]
-    counts = counts[counts >= min_shared]
+        return empty, empty
+    codes.sort()
+    firsts = np.flatnonzero(run_starts(codes))
+    counts = np.diff(np.append(firsts, codes.size))
+    return codes[firsts], counts
+
+
+def merge_counts(parts: Sequence[tuple[I64, I64]]) -> tuple[I64, I64]:
+    """`shared_counts` of the union of disjoint sets of hashes, from each set's."""
+    if len(parts) == 1:
+        return parts[0]
+    codes = np.concatenate([codes for codes, _ in parts])
+    counts = np.concatenate([counts for _, counts in parts])
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    firsts = np.flatnonzero(run_starts(codes))
+    if not firsts.size:
+        return codes, counts
+    return codes[firsts], np.add.reduceat(counts, firsts)
+
+
+def candidates_from_counts(
+    codes: I64, counts: I64, *, min_shared: int, groups: Sequence[int] | None = None
+) -> list[tuple[int, int, int]]:
+    """The pairs of `shared_counts` sharing at least ``min_shared`` hashes, as
+    `find_candidates` returns them."""
+    chosen = counts >= min_shared
+    pair_codes, counts = codes[chosen], counts[chosen]
     left = pair_codes >> 32
     right = pair_codes & 0xFFFFFFFF
-    if labels is not None:
+    if groups is not None:
+        labels = np.asarray(groups, dtype=np.int64)
         cross = labels[left] != labels[right]
         left, right, counts = left[cross], right[cross], counts[cross]
     return list(zip(left.tolist(), right.tolist(), counts.tolist(), strict=True))

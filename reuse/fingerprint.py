@@ -192,17 +192,20 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return ordered[run_starts(ordered)]
 
 
-def postings(hashes: U64, owners: I64, n_documents: int) -> tuple[U64, I64, int]:
+def postings(
+    hashes: U64, owners: I64, n_documents: int, *, mixed: bool = False
+) -> tuple[U64, I64, int]:
     """Each distinct ``(hash, document)`` once, sorted by hash then document, where
     ``hashes[n]`` belongs to document ``owners[n]``.
 
-    One sort of 64-bit keys: the hash (mixed, so every bit is random) in the high bits,
-    the document in the low ``bits``. Dropping the hash's low bits merges two distinct
-    hashes about N**2 / 2**(65 - bits) times among N hashes, a handful among tens of
-    millions. Returns the hashes as ``mix(hash) >> bits``, the documents, and ``bits``.
+    One sort of 64-bit keys: the hash (mixed, so every bit is random; ``mixed`` says
+    the hashes already are) in the high bits, the document in the low ``bits``.
+    Dropping the hash's low bits merges two distinct hashes about N**2 / 2**(65 - bits)
+    times among N hashes, a handful among tens of millions. Returns the hashes as
+    ``mix(hash) >> bits`` (``hash >> bits`` when ``mixed``), the documents, and ``bits``.
     """
     bits = max(1, (n_documents - 1).bit_length())
-    keys = mix(hashes) >> np.uint64(bits) << np.uint64(bits)
+    keys = (hashes if mixed else mix(hashes)) >> np.uint64(bits) << np.uint64(bits)
     keys |= owners.astype(np.uint64)
     keys = distinct(keys)
     documents = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)

@@ -20,14 +20,13 @@ import numpy.typing as npt
 
 from reuse import __version__
 from reuse.align import WordPassage, align_many, merge_fragments
-from reuse.candidates import find_candidates_flat
+from reuse.candidates import candidates_from_counts, shared_counts
 from reuse.errors import InputError, SettingsError
-from reuse.fingerprint import jaccard, joined_hashes, run_hashes, sampled, shingle_hashes
+from reuse.fingerprint import jaccard, joined_hashes, mix, run_hashes, sampled, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import (
     Document,
     Edit,
-    EditKind,
     Notice,
     PairResult,
     Passage,
@@ -67,7 +66,8 @@ class _Prepared:
     strings, which would take several times the memory, and only where reworded search
     or the full topic matrix needs them (empty otherwise); offsets are 32-bit when the
     text allows; ``shingles`` are the sample the corpus size calls for
-    (`Settings.sample_for`), in document order.
+    (`Settings.sample_for`), in document order, each hash mixed (`reuse.fingerprint.mix`,
+    a bijection) as the candidate index wants it.
     """
 
     words: str
@@ -142,8 +142,8 @@ def _sampled_shingles(
     hashes: U64, counts: npt.NDArray[np.int64], k: int, every: int
 ) -> tuple[U64, list[int]]:
     """The one-in-``every`` sample of the shingles of documents whose word hashes are
-    ``hashes``, ``counts[n]`` words each, all in one array; and where each document's
-    shingles start and end in it."""
+    ``hashes``, ``counts[n]`` words each, all in one array, each mixed; and where each
+    document's shingles start and end in it."""
     doc = np.repeat(np.arange(counts.size), counts)
     shingles = shingle_hashes(hashes, k)
     inside = doc[: shingles.size] == doc[k - 1 :]  # shingles within one document
@@ -152,7 +152,7 @@ def _sampled_shingles(
     # document's words is that document's.
     running = np.concatenate(([0], np.cumsum(keep)))
     firsts = np.minimum(np.cumsum(counts) - counts, running.size - 1)
-    return shingles[keep], [*running[firsts].tolist(), int(running[-1])]
+    return mix(shingles[keep]), [*running[firsts].tolist(), int(running[-1])]
 
 
 def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batch:
@@ -289,7 +289,6 @@ def _char_ranges(p: _Prepared, first: list[int], last: list[int]) -> list[tuple[
     return list(zip(start.tolist(), end.tolist(), strict=True))
 
 
-_KINDS: tuple[EditKind, ...] = ("replace", "insert", "delete")
 _Found = tuple[Any, ...]
 """A pair's report as plain tuples and numbers, which cross between processes many
 times faster than dataclasses: see `_pair_report` and `_report`."""
@@ -311,7 +310,7 @@ def _found_passages(wps: list[WordPassage], pa: _Prepared, pb: _Prepared) -> tup
     for n, w in enumerate(wps):
         edits = []
         for e in w.edits:
-            edits.append((_KINDS.index(e.kind), *a_chars[at], *b_chars[at]))
+            edits.append((e.kind, *a_chars[at], *b_chars[at]))
             at += 1
         out.append(
             (
@@ -346,7 +345,7 @@ def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
                 a_words=a_words,
                 b_words=b_words,
                 matched_words=matched,
-                edits=tuple(Edit(_KINDS[k], a, b, c, d) for k, a, b, c, d in edits),
+                edits=tuple(map(Edit._make, edits)),
             )
             for a0, a1, b0, b1, a_words, b_words, matched, edits in passages
         ),
@@ -385,21 +384,24 @@ def _plan_pairs(
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
-    found = find_candidates_flat(
-        shingles,
-        owners,
-        len(documents),
-        min_shared=settings.min_shared,
-        max_df=settings.max_df,
-        groups=groups,
+    codes, shared = shared_counts(
+        shingles, owners, len(documents), max_df=settings.max_df, groups=groups, mixed=True
     )
-    planned = []
-    for i, j, _shared in found:
-        if groups is not None:
-            planned.append((i, j) if groups[i] else (j, i))
-        else:
-            planned.append((i, j) if documents[i].id < documents[j].id else (j, i))
-    return planned
+    found = candidates_from_counts(codes, shared, min_shared=settings.min_shared, groups=groups)
+    if not found:
+        return []
+    left, right, _ = (np.array(column, dtype=np.int64) for column in zip(*found, strict=True))
+    if groups is not None:
+        first = np.asarray(groups, dtype=bool)[left]  # the reference first
+    else:
+        rank = np.empty(len(documents), dtype=np.int64)
+        rank[sorted(range(len(documents)), key=lambda k: documents[k].id)] = np.arange(
+            len(documents)
+        )
+        first = rank[left] < rank[right]  # the smaller id first
+    a = np.where(first, left, right).tolist()
+    b = np.where(first, right, left).tolist()
+    return list(zip(a, b, strict=True))
 
 
 # Documents per fingerprinting task, and pairs per alignment task: large enough that
@@ -472,6 +474,18 @@ def _prepare_shipped(texts: Sequence[str]) -> Any:
     return (path, layout, rest)
 
 
+def _map_privately(fd: int, size: int) -> mmap.mmap:
+    """Map a file copy-on-write, its pages mapped at once where the system allows: the
+    parent maps while workers still prepare, and would otherwise fault on every page
+    later, one at a time."""
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    if populate and hasattr(mmap, "MAP_PRIVATE"):
+        return mmap.mmap(
+            fd, size, flags=mmap.MAP_PRIVATE | populate, prot=mmap.PROT_READ | mmap.PROT_WRITE
+        )
+    return mmap.mmap(fd, size, access=mmap.ACCESS_COPY)
+
+
 def _unship(shipped: Any) -> list[_Batch]:
     """The batches `_prepare_shipped` made, their arrays mapped from its file (privately:
     masking boilerplate writes into them) and the file removed at once."""
@@ -480,7 +494,7 @@ def _unship(shipped: Any) -> list[_Batch]:
     path, layout, rest = shipped
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
-        mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_COPY) if size else b""
+        mapped = _map_privately(f.fileno(), size) if size else b""
     os.unlink(path)
     out = []
     for n, batch in enumerate(rest):

@@ -351,7 +351,7 @@ def test_compare_pauses_the_cycle_collector_and_restores_it() -> None:
 def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: int) -> None:
     from reuse import pipeline
     from reuse.candidates import find_candidates
-    from reuse.fingerprint import sample
+    from reuse.fingerprint import mix, sample, shingle_hashes
 
     rng = random.Random(every)
     wires = [make_text(rng, 60) for _ in range(4)]
@@ -365,11 +365,12 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     prepared = pipeline._prepare_many(texts, settings, every).documents()
     planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
     full = pipeline._prepare_many(texts, settings, 1).documents()
-    assert [p.shingles.tolist() for p in prepared] == [
-        sample(p.shingles, every).tolist() for p in full
-    ]
+    # Every shingle of each document, before mixing: the sample is taken on these.
+    raw = [shingle_hashes(p.hashes, settings.shingle_words) for p in full]
+    assert [p.shingles.tolist() for p in prepared] == [mix(sample(r, every)).tolist() for r in raw]
+    assert [p.shingles.tolist() for p in full] == [mix(r).tolist() for r in raw]
     expected = find_candidates(
-        [sample(p.shingles, every) for p in full], min_shared=2, max_df=settings.max_df
+        [sample(r, every) for r in raw], min_shared=2, max_df=settings.max_df
     )
     ids = [d.id for d in docs]
     assert sorted(tuple(sorted(pair)) for pair in planned) == [(i, j) for i, j, _ in expected]
