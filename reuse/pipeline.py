@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from reuse import __version__
 from reuse.align import WordPassage, align_many, merge_fragments
-from reuse.candidates import candidates_from_counts, shared_counts
+from reuse.candidates import candidates_from_counts, merge_counts, shared_counts
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import jaccard, joined_hashes, mix, run_hashes, sampled, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
@@ -366,8 +366,10 @@ def _plan_pairs(
     settings: Settings,
     pairs: Sequence[tuple[str, str]] | None,
     against: Collection[str] | None,
+    pool: _Workers | None = None,
 ) -> list[tuple[int, int]]:
-    """Return the ``(a, b)`` document indices to align, ``a`` first."""
+    """Return the ``(a, b)`` document indices to align, ``a`` first. The index is
+    counted in parts (`_index_part`), on ``pool``'s workers when given."""
     index = {d.id: i for i, d in enumerate(documents)}
     if pairs is not None:
         planned = []
@@ -384,9 +386,18 @@ def _plan_pairs(
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
-    codes, shared = shared_counts(
-        shingles, owners, len(documents), max_df=settings.max_df, groups=groups, mixed=True
-    )
+    _shared["index"] = (shingles, owners, len(documents), settings.max_df, groups)
+    try:
+        parts = list(range(_INDEX_PARTS))
+        if pool is None:
+            counted = [_index_part(part) for part in parts]
+        else:
+            pool.close()  # workers forked from here on see the index
+            counted = [c for chunk in pool.map(_index_parts, [[p] for p in parts]) for c in chunk]
+            pool.close()  # and those that align need not keep it
+    finally:
+        del _shared["index"]
+    codes, shared = merge_counts(counted)
     found = candidates_from_counts(codes, shared, min_shared=settings.min_shared, groups=groups)
     if not found:
         return []
@@ -402,6 +413,30 @@ def _plan_pairs(
     a = np.where(first, left, right).tolist()
     b = np.where(first, right, left).tolist()
     return list(zip(a, b, strict=True))
+
+
+# The candidate index is counted in this many parts (a power of two), by the top bits
+# of the hashes.
+_INDEX_PARTS = 4
+
+
+def _index_part(part: int) -> tuple[I64, I64]:
+    """`shared_counts` of the shingles whose top bits are ``part``: parts hold
+    disjoint sets of hashes, so their counts add up (`merge_counts`)."""
+    shingles, owners, n, max_df, groups = _shared["index"]
+    chosen = shingles >> np.uint64(64 - (_INDEX_PARTS - 1).bit_length()) == part
+    return shared_counts(
+        shingles[chosen],
+        owners[chosen],
+        n,
+        max_df=max_df,
+        groups=groups,
+        mixed=True,
+    )
+
+
+def _index_parts(parts: list[int]) -> list[tuple[I64, I64]]:
+    return [_index_part(part) for part in parts]
 
 
 # Documents per fingerprinting task, and pairs per alignment task: large enough that
@@ -717,7 +752,7 @@ def _compare(
         pool.share(prepared)
 
         report("finding candidates", 0, 1)
-        planned = _plan_pairs(documents, prepared, settings, pairs, against)
+        planned = _plan_pairs(documents, prepared, settings, pairs, against, pool)
         report("finding candidates", 1, 1)
         if total > settings.topic_matrix_limit:
             # Beyond the full matrix, each reported pair gets its topic similarity while

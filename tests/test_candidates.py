@@ -82,3 +82,37 @@ def test_groups_keep_only_cross_pairs() -> None:
 def test_empty_corpus() -> None:
     assert find_candidates([], min_shared=1, max_df=10) == []
     assert find_candidates([arr()], min_shared=1, max_df=10) == []
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=25), min_size=2, max_size=12),
+    st.integers(1, 4),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_counts_of_parts_merge_into_the_counts_of_the_whole(
+    docs: list[list[int]], parts_bits: int, max_df_extra: int, with_groups: bool
+) -> None:
+    from reuse.candidates import candidates_from_counts, merge_counts, shared_counts
+    from reuse.fingerprint import mix
+
+    hashes = mix(np.array([h for doc in docs for h in doc], dtype=np.uint64))
+    owners = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
+    groups = [n % 2 for n in range(len(docs))] if with_groups else None
+    max_df = 2 + max_df_extra
+    whole = shared_counts(hashes, owners, len(docs), max_df=max_df, groups=groups, mixed=True)
+    top = hashes >> np.uint64(64 - parts_bits)
+    parts = [
+        shared_counts(
+            hashes[top == p], owners[top == p], len(docs), max_df=max_df, groups=groups, mixed=True
+        )
+        for p in range(2**parts_bits)
+    ]
+    merged = merge_counts(parts)
+    assert merged[0].tolist() == whole[0].tolist()
+    assert merged[1].tolist() == whole[1].tolist()
+    # And the candidates are those the one-call API finds, from the unmixed hashes.
+    raw = [arr(*doc) for doc in docs]
+    assert candidates_from_counts(*merged, min_shared=2, groups=groups) == find_candidates(
+        raw, min_shared=2, max_df=max_df, groups=groups
+    )
