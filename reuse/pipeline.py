@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import glob
 import mmap
@@ -325,6 +326,10 @@ def _found_passages(wps: list[WordPassage], pa: _Prepared, pb: _Prepared) -> tup
     return tuple(out)
 
 
+# An edit from its plain tuple, without a Python call per edit (`Edit._make` is one).
+_edit = functools.partial(tuple.__new__, Edit)
+
+
 def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
     """The `PairResult` of a `_Found`."""
     i, j, a_shared, b_shared, a_coverage, b_coverage, topic, resemblance, passages = found
@@ -345,7 +350,7 @@ def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
                 a_words=a_words,
                 b_words=b_words,
                 matched_words=matched,
-                edits=tuple(map(Edit._make, edits)),
+                edits=tuple(map(_edit, edits)),
             )
             for a0, a1, b0, b1, a_words, b_words, matched, edits in passages
         ),
@@ -455,10 +460,12 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
 
-def _prepare_chunk(texts: Sequence[str]) -> list[_Batch]:
-    """Prepare a chunk of texts. They come with the task rather than from the documents
-    the worker inherited: touching those would copy every page holding one."""
+def _prepare_chunk(span: tuple[int, int]) -> list[_Batch]:
+    """Prepare documents ``span[0]:span[1]``, read from the documents the worker
+    inherited (the texts cost more to send than to copy the pages holding them)."""
     settings = _shared["settings"]
+    documents = _shared["documents"]
+    texts = [documents[k].text for k in range(*span)]
     # Small batches: their arrays stay in cache, and cost no fresh pages from the system.
     every = _shared["every"]
     return [_prepare_many(batch, settings, every) for batch in _chunks(texts, _SCAN_BATCH)]
@@ -475,11 +482,11 @@ def _shipping_prefix(parent: int) -> str:
     return f"reuse-{parent}-"
 
 
-def _prepare_shipped(texts: Sequence[str]) -> Any:
+def _prepare_shipped(span: tuple[int, int]) -> Any:
     """`_prepare_chunk` in a worker: the arrays go into one file in shared memory, which
     the parent maps (`_unship`) instead of reading them through the pipe. Without room
     there, the batches go through the pipe as they are."""
-    batches = _prepare_chunk(texts)
+    batches = _prepare_chunk(span)
     if multiprocessing.parent_process() is None:
         return batches  # not in a worker: nothing to ship
     try:
@@ -743,8 +750,8 @@ def _compare(
         _shared["keep_words"] = (
             settings.reworded_for(total) > 0 or total <= settings.topic_matrix_limit
         )
-        texts = [d.text for d in documents]
-        for shipped in pool.map(_prepare_shipped, _chunks(texts, _PREPARE_CHUNK)):
+        spans = [(k, min(k + _PREPARE_CHUNK, total)) for k in range(0, total, _PREPARE_CHUNK)]
+        for shipped in pool.map(_prepare_shipped, spans):
             for batch in _unship(shipped):
                 prepared += batch.documents()
             report("fingerprinting", len(prepared), total)

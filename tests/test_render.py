@@ -7,11 +7,12 @@ import io
 import json
 import random
 
+import numpy as np
 import pytest
 from rich.console import Console
 
 import reuse
-from reuse.model import Document, Result
+from reuse.model import Document, Edit, PairResult, Passage, Result, Span
 from reuse.render.data import CSV_COLUMNS, write_csv, write_json, write_jsonl
 from reuse.render.terminal import render_result
 
@@ -92,6 +93,32 @@ def test_terminal_caps_the_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("reuse.render.terminal.RANKED_MAX", 0)
     text = plain(result(), max_pairs=0)
     assert "1 more pairs share passages" in text
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        0,
+        1,
+        0.5,
+        1 / 3,
+        2.00004999,
+        1e-7,
+        123456.789,
+        float("nan"),
+        float("inf"),
+        np.float64(0.1234567),
+    ],
+)
+def test_jsonl_numbers_are_those_of_json(number: float) -> None:
+    from reuse.render.data import pair_dict, pair_json
+
+    edit = Edit("replace", 3, 5, 4, 7)
+    passage = Passage(
+        Span("a", 0, 9), Span("b", 1, 12), 2, 3, 1, (edit, edit._replace(kind="insert"))
+    )
+    pair = PairResult("a", "b", 2, 3, number, number, number, number, (passage,))
+    assert pair_json(pair) == json.dumps(pair_dict(pair), ensure_ascii=False)
 
 
 def test_terminal_says_when_nothing_is_shared() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from typing import Any, TextIO
 
 from reuse.model import PairResult, Passage, Result
@@ -140,22 +141,31 @@ def pair_json(pair: PairResult) -> str:
     dumps = json.dumps
     passages = []
     for p in pair.passages:
-        edits = ", ".join(
-            f'{{"kind": "{e.kind}", "a": [{e.a_start}, {e.a_end}], "b": [{e.b_start}, {e.b_end}]}}'
-            for e in p.edits
-        )
+        # An edit is a tuple in the order the template names its fields.
+        edits = ", ".join(map(_EDIT_JSON.__mod__, p.edits))
         passages.append(
             f'{{"a": [{p.a.start}, {p.a.end}], "b": [{p.b.start}, {p.b.end}], '
             f'"words": {p.words}, "b_words": {p.b_words}, "matched_words": {p.matched_words}, '
-            f'"identity": {dumps(_r(p.identity))}, "edits": [{edits}]}}'
+            f'"identity": {_number(p.identity)}, "edits": [{edits}]}}'
         )
     return (
         f'{{"a": {dumps(pair.a, ensure_ascii=False)}, "b": {dumps(pair.b, ensure_ascii=False)}, '
         f'"shared_words": {pair.shared_words}, "b_shared_words": {pair.b_shared_words}, '
-        f'"a_coverage": {dumps(_r(pair.a_coverage))}, "b_coverage": {dumps(_r(pair.b_coverage))}, '
-        f'"topic_similarity": {dumps(_r(pair.topic_similarity))}, '
-        f'"resemblance": {dumps(_r(pair.resemblance))}, "passages": [{", ".join(passages)}]}}'
+        f'"a_coverage": {_number(pair.a_coverage)}, "b_coverage": {_number(pair.b_coverage)}, '
+        f'"topic_similarity": {_number(pair.topic_similarity)}, '
+        f'"resemblance": {_number(pair.resemblance)}, "passages": [{", ".join(passages)}]}}'
     )
+
+
+_EDIT_JSON = '{"kind": "%s", "a": [%d, %d], "b": [%d, %d]}'
+
+
+def _number(value: float) -> str:
+    """``json.dumps(_r(value))``, which writes a finite float as its repr."""
+    rounded = round(value, 4)
+    if isinstance(rounded, float) and math.isfinite(rounded):
+        return float.__repr__(rounded)
+    return json.dumps(rounded)
 
 
 def write_jsonl(result: Result, out: TextIO) -> None:
