@@ -24,7 +24,14 @@ from rapidfuzz.distance import Indel
 from reuse.fingerprint import mix, run_starts, shingle_hashes
 from reuse.settings import Settings
 
-__all__ = ["WordEdit", "WordPassage", "align_many", "align_words", "merge_fragments"]
+__all__ = [
+    "WordEdit",
+    "WordPassage",
+    "align_many",
+    "align_words",
+    "covered",
+    "merge_fragments",
+]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -76,6 +83,21 @@ class _Chain:
     a_end: int
     b_end: int
     matched: int
+
+
+def covered(ranges: list[tuple[int, int]]) -> int:
+    """Positions inside at least one of the half-open ``ranges`` (overlaps counted once).
+
+    >>> covered([(0, 5), (3, 8), (10, 12), (4, 4)])
+    10
+    """
+    total = reach = 0
+    for start, end in sorted(ranges):
+        start = max(start, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total
 
 
 def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> list[_Chain]:

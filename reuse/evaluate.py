@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reuse.align import covered
+
 __all__ = ["Annotation", "Scores", "read_truth", "score"]
 
 
@@ -78,26 +80,15 @@ class Scores:
         return self.f1 / math.log2(1 + self.granularity)
 
 
-def _covered(ranges: list[tuple[int, int]]) -> int:
-    """Characters inside at least one of ``ranges``."""
-    total = reach = 0
-    for start, end in sorted(ranges):
-        start = max(start, reach)
-        if end > start:
-            total += end - start
-            reach = end
-    return total
-
-
 def _share_found(target: Annotation, others: list[Annotation]) -> float:
     """Share of ``target``'s characters (both sides) inside the others that overlap it."""
     hits = [o for o in others if target.detects(o)]
     if not hits:
         return 0.0
-    this = _covered(
+    this = covered(
         [(max(o.this_start, target.this_start), min(o.this_end, target.this_end)) for o in hits]
     )
-    source = _covered(
+    source = covered(
         [
             (max(o.source_start, target.source_start), min(o.source_end, target.source_end))
             for o in hits

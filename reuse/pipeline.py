@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reuse import __version__
-from reuse.align import WordPassage, align_many, merge_fragments
+from reuse.align import WordPassage, align_many, covered, merge_fragments
 from reuse.candidates import candidates_from_counts, merge_counts, shared_counts
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import jaccard, joined_hashes, mix, run_hashes, sampled, shingle_hashes
@@ -279,15 +279,23 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int)
 
 def _char_ranges(p: _Prepared, first: list[int], last: list[int]) -> list[tuple[int, int]]:
     """Character range of each word range ``[first[n], last[n])``; an empty range sits
-    after the word before it (at 0 before the first word)."""
-    lo, hi = np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
+    after the word before it (at 0 before the first word). Two lookups in all: a pair
+    has a few dozen ranges, and an array operation each would cost more than they do."""
     if not len(p):
-        return [(0, 0)] * lo.size
-    after = np.where(lo > 0, p.ends[np.maximum(lo - 1, 0)], 0)
-    full = hi > lo
-    start = np.where(full, p.starts[np.minimum(lo, len(p) - 1)], after)
-    end = np.where(full, p.ends[np.maximum(hi - 1, 0)], after)
-    return list(zip(start.tolist(), end.tolist(), strict=True))
+        return [(0, 0)] * len(first)
+    top = len(p) - 1
+    starts = p.starts.take([min(lo, top) for lo in first]).tolist()
+    # The end of the word before ``last``: of the range's last word, or for an empty
+    # range, of the word it sits after.
+    ends = p.ends.take([max(hi - 1, 0) for hi in last]).tolist()
+    out = []
+    for lo, hi, start, end in zip(first, last, starts, ends, strict=True):
+        if hi > lo:
+            out.append((start, end))
+        else:
+            after = end if lo > 0 else 0
+            out.append((after, after))
+    return out
 
 
 _Found = tuple[Any, ...]
@@ -355,14 +363,6 @@ def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
             for a0, a1, b0, b1, a_words, b_words, matched, edits in passages
         ),
     )
-
-
-def _covered(n_words: int, ranges: list[tuple[int, int]]) -> int:
-    """Words inside at least one of ``ranges`` (overlaps counted once)."""
-    mask = np.zeros(n_words, dtype=bool)
-    for start, end in ranges:
-        mask[start:end] = True
-    return int(mask.sum())
 
 
 def _plan_pairs(
@@ -589,8 +589,8 @@ def _pair_report(i: int, j: int, word_passages: list[WordPassage]) -> _Found:
     topic = 0.0
     if "topics" in _shared:
         topic = HashedTopics.cosine(_topic_row(i), _topic_row(j))
-    a_shared = _covered(len(pa), [(p.a_start, p.a_end) for p in word_passages])
-    b_shared = _covered(len(pb), [(p.b_start, p.b_end) for p in word_passages])
+    a_shared = covered([(p.a_start, p.a_end) for p in word_passages])
+    b_shared = covered([(p.b_start, p.b_end) for p in word_passages])
     return (
         i,
         j,

@@ -147,4 +147,4 @@ class HashedTopics:
             return 0.0
         at = np.minimum(np.searchsorted(wb, wa), wb.size - 1)
         hit = wb[at] == wa
-        return float(np.clip(va[hit] @ vb[at[hit]], 0.0, 1.0))
+        return min(1.0, max(0.0, float(va[hit] @ vb[at[hit]])))

@@ -13,6 +13,7 @@ from reuse.align import (
     _refine,
     align_many,
     align_words,
+    covered,
     join_adjacent,
     merge_fragments,
 )
@@ -314,3 +315,8 @@ def test_short_runs_at_the_gap_limit_still_chain() -> None:
         got = align_many([(arr(a), arr(b))], DEFAULT)[0]
         assert len(got) == expected
         assert got == reference_align(a, b, DEFAULT)
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=12))
+def test_covered_counts_each_position_once(ranges: list[tuple[int, int]]) -> None:
+    assert covered(ranges) == len({n for start, end in ranges for n in range(start, end)})

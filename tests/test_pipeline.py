@@ -396,3 +396,25 @@ def test_an_error_while_workers_prepare_leaves_no_shipped_batch(
         reuse.compare(docs, workers=2, progress=fail)
     left = glob.glob(os.path.join(pipeline._SHM, f"reuse-{os.getpid()}-*"))
     assert left == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["alpha", "beta,", "gamma.", "delta"]), max_size=12),
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=8),
+)
+def test_character_ranges_of_word_ranges(words: list[str], ranges: list[tuple[int, int]]) -> None:
+    from reuse import pipeline
+
+    text = "  ".join(words)
+    (prepared,) = pipeline._prepare_many([text], reuse.Settings(), 1).documents()
+    tokens = tokenise(text)
+    n = len(tokens)
+    ranges = [(min(lo, n), min(max(lo, hi), n)) for lo, hi in ranges]
+    got = pipeline._char_ranges(prepared, [lo for lo, _ in ranges], [hi for _, hi in ranges])
+    for (lo, hi), (start, end) in zip(ranges, got, strict=True):
+        if hi > lo:  # from the first word's start to the last word's end
+            assert (start, end) == (int(tokens.starts[lo]), int(tokens.ends[hi - 1]))
+        else:  # empty, right after the word before
+            after = int(tokens.ends[lo - 1]) if lo else 0
+            assert (start, end) == (after, after)
