@@ -93,7 +93,7 @@ class _Rate(ProgressColumn):
 
 
 @contextmanager
-def _progress() -> Iterator[Progress]:
+def _progress(*, enabled: bool = True) -> Iterator[Progress]:
     console = _stderr()
     bar = Progress(
         TextColumn("{task.description:<18}"),
@@ -104,7 +104,7 @@ def _progress() -> Iterator[Progress]:
         console=console,
         transient=True,
         # Bars only for a person watching; a log file gets no control characters.
-        disable=not console.is_terminal,
+        disable=not (enabled and console.is_terminal),
     )
     with bar:
         yield bar
@@ -327,13 +327,13 @@ def compare(
                 progress=_reporter(bar),
                 workers=workers,
             )
+        writers = {Format.json: write_json, Format.jsonl: write_jsonl, Format.csv: write_csv}
         with _output(output) as out:
-            if format_ is Format.json:
-                write_json(result, out)
-            elif format_ is Format.jsonl:
-                write_jsonl(result, out)
-            elif format_ is Format.csv:
-                write_csv(result, out)
+            if format_ in writers:
+                # A bar only while the data goes to a file or a pipe, not between its lines.
+                to_file = output is not None or not sys.stdout.isatty()
+                with _progress(enabled=to_file) as bar:
+                    writers[format_](result, out, progress=_reporter(bar))
             else:
                 render_result(result, _DataConsole(file=out, highlight=False), max_pairs=show)
         if html is not None:

@@ -53,6 +53,8 @@ R = TypeVar("R")
 _DOCUMENT_CACHE = 20_000
 # Documents whose words weigh topic similarity in a corpus too large for the full matrix.
 _TOPIC_SAMPLE = 20_000
+# Sampled documents between two progress reports while topic weights are learnt.
+_TOPIC_STEP = 2_000
 # Longest run of common lines (in words) that is boilerplate rather than reprinted text.
 BOILERPLATE_WORDS = 50
 # Boilerplate words get hashes from here up, distinct per document and position.
@@ -372,9 +374,11 @@ def _plan_pairs(
     pairs: Sequence[tuple[str, str]] | None,
     against: Collection[str] | None,
     pool: _Workers | None = None,
+    counted: Callable[[int], None] = lambda parts: None,
 ) -> list[tuple[int, int]]:
     """Return the ``(a, b)`` document indices to align, ``a`` first. The index is
-    counted in parts (`_index_part`), on ``pool``'s workers when given."""
+    counted in parts (`_index_part`), on ``pool``'s workers when given; ``counted`` is
+    told how many parts are done as they finish."""
     index = {d.id: i for i, d in enumerate(documents)}
     if pairs is not None:
         planned = []
@@ -394,15 +398,18 @@ def _plan_pairs(
     _shared["index"] = (shingles, owners, len(documents), settings.max_df, groups)
     try:
         parts = list(range(_INDEX_PARTS))
-        if pool is None:
-            counted = [_index_part(part) for part in parts]
-        else:
+        tasks = [[part] for part in parts]
+        if pool is not None:
             pool.close()  # workers forked from here on see the index
-            counted = [c for chunk in pool.map(_index_parts, [[p] for p in parts]) for c in chunk]
+        done: list[tuple[I64, I64]] = []
+        for chunk in map(_index_parts, tasks) if pool is None else pool.map(_index_parts, tasks):
+            done += chunk
+            counted(len(done))
+        if pool is not None:
             pool.close()  # and those that align need not keep it
     finally:
         del _shared["index"]
-    codes, shared = merge_counts(counted)
+    codes, shared = merge_counts(done)
     found = candidates_from_counts(codes, shared, min_shared=settings.min_shared, groups=groups)
     if not found:
         return []
@@ -755,21 +762,28 @@ def _compare(
             for batch in _unship(shipped):
                 prepared += batch.documents()
             report("fingerprinting", len(prepared), total)
+        # Steps: boilerplate, each part of the candidate index, the pairs from it.
+        steps = _INDEX_PARTS + 2
+        report("finding candidates", 0, steps)
         prepared = _mask_boilerplate(prepared, settings, _shared["every"])
         pool.share(prepared)
+        report("finding candidates", 1, steps)
 
-        report("finding candidates", 0, 1)
-        planned = _plan_pairs(documents, prepared, settings, pairs, against, pool)
-        report("finding candidates", 1, 1)
+        def counted(part: int) -> None:
+            report("finding candidates", 1 + part, steps)
+
+        planned = _plan_pairs(documents, prepared, settings, pairs, against, pool, counted)
+        report("finding candidates", steps, steps)
         if total > settings.topic_matrix_limit:
             # Beyond the full matrix, each reported pair gets its topic similarity while
             # it is aligned, from word weights learnt on an evenly spread sample.
-            report("topic similarity", 0, 1)
-            step = -(-total // _TOPIC_SAMPLE)
-            _shared["topics"] = HashedTopics.fit(
-                [_topic_terms(prepared[k]) for k in range(0, total, step)]
-            )
-            report("topic similarity", 1, 1)
+            sample = range(0, total, -(-total // _TOPIC_SAMPLE))
+            terms = []
+            for first in range(0, len(sample), _TOPIC_STEP):
+                report("topic similarity", first, len(sample))
+                terms += [_topic_terms(prepared[k]) for k in sample[first : first + _TOPIC_STEP]]
+            _shared["topics"] = HashedTopics.fit(terms)
+            report("topic similarity", len(sample), len(sample))
         _shared["keep_empty"] = pairs is not None
         aligned: list[tuple[int, int]] = []
         results: list[PairResult] = []

@@ -413,3 +413,24 @@ def test_command_restores_the_cycle_collector() -> None:
     result = run("compare", str(SEEDS), "--format", "jsonl")
     assert result.exit_code == 0, result.stderr
     assert gc.isenabled()
+
+
+def test_a_terminal_sees_a_bar_for_every_stage_and_the_data_stays_clean(tmp_path: Path) -> None:
+    out = tmp_path / "pairs.jsonl"
+    done = _cli(
+        "compare",
+        str(SEEDS),
+        "-f",
+        "jsonl",
+        "-o",
+        str(out),
+        env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    stages = ("reading", "fingerprinting", "finding candidates", "aligning", "writing")
+    for stage in stages:
+        assert stage.encode() in done.stderr, stage
+    assert b"\x1b" not in out.read_bytes() and out.read_bytes().count(b"\n") >= 1
+    # Without a terminal, no bar at all.
+    quiet = _cli("compare", str(SEEDS), "-f", "jsonl", "-o", str(out))
+    assert quiet.returncode == 0 and quiet.stderr == b""

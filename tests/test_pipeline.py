@@ -67,20 +67,33 @@ def test_duplicate_and_unknown_ids_are_refused() -> None:
 
 
 def test_progress_reports_every_stage_to_completion() -> None:
-    seen: dict[str, tuple[int, int]] = {}
+    from reuse import pipeline
+
+    seen: dict[str, list[tuple[int, int]]] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        seen[stage] = (done, total)
+        seen.setdefault(stage, []).append((done, total))
+
+    def check() -> None:
+        for stage, reports in seen.items():
+            done = [d for d, _ in reports]
+            assert done == sorted(done), stage  # never backwards
+            assert len({t for _, t in reports}) == 1, stage  # one total
+            assert done[-1] == reports[-1][1], stage  # finished
 
     reuse.compare(shared_corpus(), progress=progress)
-    assert seen["fingerprinting"] == (3, 3)
-    assert seen["finding candidates"] == (1, 1)
-    assert seen["aligning"] == (1, 1)
-    assert seen["topic similarity"] == (1, 1)
+    check()
+    assert seen["fingerprinting"][-1] == (3, 3)
+    # Boilerplate, each part of the candidate index, then the pairs.
+    steps = pipeline._INDEX_PARTS + 2
+    assert seen["finding candidates"] == [(n, steps) for n in range(steps + 1)]
+    assert seen["aligning"][-1] == (1, 1)
+    assert seen["topic similarity"][-1] == (1, 1)
     seen.clear()
-    # Beyond the full topic matrix, too.
+    # Beyond the full topic matrix the weights are learnt on a sample, document by document.
     reuse.compare(shared_corpus(), reuse.Settings(topic_matrix_limit=1), progress=progress)
-    assert seen["topic similarity"] == (1, 1)
+    check()
+    assert seen["topic similarity"][-1] == (3, 3)
 
 
 def test_topic_matrix_only_up_to_the_limit() -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -151,3 +152,24 @@ def test_each_jsonl_line_is_exactly_the_json_of_its_pair(ids: tuple[str, str]) -
     buffer = io.StringIO()
     write_jsonl(result, buffer)
     assert json.loads(buffer.getvalue()) == pair_dict(pair)
+
+
+@pytest.mark.parametrize("writer", [write_json, write_jsonl, write_csv])
+def test_writers_report_progress_and_write_the_same_bytes(writer: Any) -> None:
+    from reuse.render import data
+
+    res = result(n_unrelated=3)
+    plain_out, reported_out = io.StringIO(), io.StringIO()
+    writer(res, plain_out)
+    seen: list[tuple[str, int, int]] = []
+    writer(res, reported_out, progress=lambda *args: seen.append(args))
+    assert reported_out.getvalue() == plain_out.getvalue()
+    total = len(res.pairs)
+    assert total and seen[0] == ("writing", 0, total) and seen[-1] == ("writing", total, total)
+    # A large result reports as it goes, not only at the end.
+    many = Result(res.documents, res.words, res.pairs * 2500, res.topic, res.settings)
+    seen.clear()
+    writer(many, io.StringIO(), progress=lambda *args: seen.append(args))
+    done = [d for _, d, _ in seen]
+    assert len(done) > 3 and done == sorted(done) and done[-1] == len(many.pairs)
+    assert len(many.pairs) > data._PROGRESS_EVERY

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from reuse.model import PairResult, Passage, Result
@@ -84,7 +85,21 @@ def pair_dict(pair: PairResult) -> dict[str, Any]:
     }
 
 
-def result_dict(result: Result) -> dict[str, Any]:
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress("writing", pairs done, pairs)`` while writing."""
+# Pairs written between two progress reports.
+_PROGRESS_EVERY = 1_000
+
+
+def _reporting(pairs: Sequence[PairResult], progress: Progress | None) -> Iterator[PairResult]:
+    """The pairs, reporting progress on the way; done is reported by the caller."""
+    for n, pair in enumerate(pairs):
+        if progress is not None and n % _PROGRESS_EVERY == 0:
+            progress("writing", n, len(pairs))
+        yield pair
+
+
+def result_dict(result: Result, *, progress: Progress | None = None) -> dict[str, Any]:
     """Return the whole result as the JSON contract shapes it."""
     documents = [
         {
@@ -109,7 +124,7 @@ def result_dict(result: Result) -> dict[str, Any]:
     return {
         "reuse": {"settings": result.settings},
         "documents": documents,
-        "pairs": [pair_dict(p) for p in result.pairs],
+        "pairs": [pair_dict(p) for p in _reporting(result.pairs, progress)],
         "topic_similarity": topic,
         "notices": [
             {"source": n.source, "message": n.message, "skipped": n.skipped} for n in result.notices
@@ -117,9 +132,9 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
-def write_json(result: Result, out: TextIO) -> None:
+def write_json(result: Result, out: TextIO, *, progress: Progress | None = None) -> None:
     """Write the result as one indented JSON document; each matrix row on one line."""
-    data = result_dict(result)
+    data = result_dict(result, progress=progress)
     topic = data["topic_similarity"]
     rows = ""
     if topic is not None:
@@ -132,6 +147,8 @@ def write_json(result: Result, out: TextIO) -> None:
         text = text.replace(json.dumps(_MATRIX), f"[\n{rows}\n    ]" if rows else "[]", 1)
     out.write(text)
     out.write("\n")
+    if progress is not None:
+        progress("writing", len(result.pairs), len(result.pairs))
 
 
 def pair_json(pair: PairResult) -> str:
@@ -168,19 +185,21 @@ def _number(value: float) -> str:
     return json.dumps(rounded)
 
 
-def write_jsonl(result: Result, out: TextIO) -> None:
+def write_jsonl(result: Result, out: TextIO, *, progress: Progress | None = None) -> None:
     """Write one JSON object per reported pair, one per line."""
-    for pair in result.pairs:
+    for pair in _reporting(result.pairs, progress):
         out.write(pair_json(pair))
         out.write("\n")
+    if progress is not None:
+        progress("writing", len(result.pairs), len(result.pairs))
 
 
-def write_csv(result: Result, out: TextIO) -> None:
+def write_csv(result: Result, out: TextIO, *, progress: Progress | None = None) -> None:
     """Write one row per passage, with both passages' text for spreadsheet readers."""
     texts = {d.id: d.text for d in result.documents}
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for pair in result.pairs:
+    for pair in _reporting(result.pairs, progress):
         if not pair.passages:
             # Only under --pairs: a listed pair sharing nothing still gets its row.
             writer.writerow(
@@ -222,3 +241,5 @@ def write_csv(result: Result, out: TextIO) -> None:
                     texts[pair.b][p.b.start : p.b.end],
                 ]
             )
+    if progress is not None:
+        progress("writing", len(result.pairs), len(result.pairs))
