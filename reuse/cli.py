@@ -86,10 +86,26 @@ class _DataConsole(Console):
 
 
 class _Rate(ProgressColumn):
-    """Items per second, once there is a rate to show."""
+    """Items (or megabytes) per second, once there is a rate to show."""
 
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+        if not task.speed:
+            return Text("")
+        if task.fields.get("bytes"):
+            return Text(f"{task.speed / 1e6:,.1f} MB/s", style="progress.data.speed")
+        return Text(f"{task.speed:,.0f}/s", style="progress.data.speed")
+
+
+class _Done(MofNCompleteColumn):
+    """Done of total, in megabytes for a stage that counts bytes."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("bytes"):
+            total = task.total or 0
+            return Text(
+                f"{task.completed / 1e6:,.1f}/{total / 1e6:,.1f} MB", style="progress.download"
+            )
+        return super().render(task)
 
 
 @contextmanager
@@ -98,7 +114,7 @@ def _progress(*, enabled: bool = True) -> Iterator[Progress]:
     bar = Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        _Done(),
         _Rate(),
         TimeRemainingColumn(),
         console=console,
@@ -116,7 +132,8 @@ def _reporter(bar: Progress) -> Callable[[str, int, int], None]:
 
     def report(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
+            # Reading counts bytes (see `reuse.corpus.load`); every other stage, items.
+            tasks[stage] = bar.add_task(stage, total=total, bytes=stage == "reading")
         bar.update(tasks[stage], completed=done, total=total)
 
     return report

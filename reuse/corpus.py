@@ -76,7 +76,8 @@ def load(
         paths: files, folders (walked recursively, hidden entries ignored) or ``"-"`` for stdin.
         columns: the CSV columns / JSON fields to read.
         stdin: the bytes stream ``"-"`` stands for.
-        progress: called as ``progress("reading", files done, files)`` after each file.
+        progress: called as ``progress("reading", bytes done, bytes)`` after each file
+            and, in a file of records, every few thousand records.
 
     Returns:
         The documents in argument order (files sorted by path within a folder, records in
@@ -102,14 +103,23 @@ def load(
     files_seen: dict[str, str] = {}
     ids_seen: dict[str, str] = {}
     unique = _disambiguate(sources)
-    for n, source in enumerate(unique, 1):
-        if progress is not None:
-            progress("reading", n - 1, len(unique))
+    # Progress counts bytes: one file may hold a million articles.
+    sizes = [_size(source.path) for source in unique]
+    total = sum(sizes)
+    done = 0
+    report = progress or (lambda stage, done, total: None)
+    for source, size in zip(unique, sizes, strict=True):
+        report("reading", done, total)
+
+        def advance(share: float, done: int = done, size: int = size) -> None:
+            report("reading", done + min(size, int(share * size)), total)
+
+        done += size
         # A whole file seen twice is one notice, not one per record (and stdin is read once).
         if not _is_new(source.file_id, source.path, files_seen, reader.notices):
             continue
         try:
-            found = reader.read(source.path, source.file_id)
+            found = reader.read(source.path, source.file_id, advance)
         except InputError as error:
             reader.skip(error)
             continue
@@ -117,8 +127,7 @@ def load(
             if _is_new(document.id, where, ids_seen, reader.notices):
                 documents.append(document)
                 origins.append(source.origin)
-    if progress is not None:
-        progress("reading", len(unique), len(unique))
+    report("reading", total, total)
     return Loaded(tuple(documents), tuple(reader.notices), tuple(origins))
 
 
@@ -254,8 +263,11 @@ class _Reader:
     def skip(self, error: InputError) -> None:
         self.notices.append(Notice(error.source, error.reason))
 
-    def read(self, path: str, file_id: str) -> list[tuple[Document, str]]:
-        """Read one file (or stdin) as ``(document, where it came from)`` pairs."""
+    def read(
+        self, path: str, file_id: str, advance: Callable[[float], None] | None = None
+    ) -> list[tuple[Document, str]]:
+        """Read one file (or stdin) as ``(document, where it came from)`` pairs;
+        ``advance`` hears how far through a file of records the parsing is."""
         if path == _STDIN:
             text, suffix = self.decode(_read_bytes(_STDIN, self.stdin), _STDIN), ".txt"
         else:
@@ -268,7 +280,7 @@ class _Reader:
             raise InputError(path, "is empty; put the article's text in it or leave it out")
         if suffix in _TEXT_SUFFIXES:
             return [(Document(id=file_id, text=text, path=path, title=_title(text)), path)]
-        return RecordParser(self.columns, self.notices).parse(text, suffix, path, file_id)
+        return RecordParser(self.columns, self.notices, advance).parse(text, suffix, path, file_id)
 
     def read_one(self, path: str, file_id: str) -> Document:
         """Read a file that must hold exactly one document, and give it ``file_id``."""
@@ -346,6 +358,16 @@ def _as_western(data: bytes) -> str | None:
         if char in "¿¡" and i > 0 and text[i - 1].isalpha():
             return None
     return text
+
+
+def _size(path: str) -> int:
+    """The file's size in bytes; 0 for stdin or what cannot be read (reading says why)."""
+    if path == _STDIN:
+        return 0
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _read_bytes(path: str, stdin: BinaryIO | None = None) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from reuse.errors import InputError, SettingsError
@@ -25,6 +25,8 @@ _CSV_FIELD_LIMIT = 2**31 - 1
 
 # (where, id when the record has none, the record itself)
 _Record = tuple[str, str, object]
+# Records between two reports of how far through its file the parser is.
+_ADVANCE_EVERY = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +52,16 @@ class RecordParser:
     Methods raise `InputError` when the whole file is unusable.
     """
 
-    def __init__(self, columns: Columns, notices: list[Notice]) -> None:
+    def __init__(
+        self,
+        columns: Columns,
+        notices: list[Notice],
+        advance: Callable[[float], None] | None = None,
+    ) -> None:
+        """``advance`` is told, now and then, the share of a file's text parsed so far."""
         self.columns = columns
         self.notices = notices
+        self.advance = advance or (lambda share: None)
 
     def skip(self, error: InputError) -> None:
         self.notices.append(Notice(error.source, error.reason))
@@ -69,7 +78,10 @@ class RecordParser:
 
     def _jsonl_records(self, text: str, path: str) -> Iterator[_Record]:
         # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would cut.
-        for number, line in enumerate(text.split("\n"), start=1):
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
+            if number % _ADVANCE_EVERY == 0:
+                self.advance(number / len(lines))
             if not line.strip():
                 continue
             try:
@@ -105,7 +117,8 @@ class RecordParser:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         # newline="" keeps "\r\n" inside quoted fields as written.
         # strict: an unclosed quote is an error, not the rest of the file in one field.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        stream = io.StringIO(text, newline="")
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
         try:
             header = next(reader, [])
             if self.columns.text not in header:
@@ -115,7 +128,9 @@ class RecordParser:
                     f"{', '.join(header) or 'none'}); name the text column with --text-col",
                 )
             line = reader.line_num + 1
-            for row in reader:
+            for rows, row in enumerate(reader, start=1):
+                if rows % _ADVANCE_EVERY == 0:
+                    self.advance(stream.tell() / len(text))
                 if row:
                     # Missing cells of a short row are empty; of two same-named columns, the
                     # first wins.

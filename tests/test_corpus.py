@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
+import random
 import tempfile
 from pathlib import Path
 
@@ -675,11 +677,42 @@ def test_origins_name_the_argument_of_each_document(in_tmp: Path) -> None:
     assert list(zip(ids(loaded), loaded.origins, strict=True)) == [("w.txt", 0), ("n.txt", 1)]
 
 
-def test_reading_reports_progress_per_file(tmp_path: Path) -> None:
+def test_reading_reports_progress_in_bytes_per_file(tmp_path: Path) -> None:
     for n in range(3):
-        (tmp_path / f"{n}.txt").write_text(f"article number {n}", encoding="utf-8")
+        (tmp_path / f"{n}.txt").write_text(f"article number {n}" * (n + 1), encoding="utf-8")
+    sizes = [(tmp_path / f"{n}.txt").stat().st_size for n in range(3)]
     seen: list[tuple[str, int, int]] = []
     loaded = load([str(tmp_path)], progress=lambda *args: seen.append(args))
     assert len(loaded.documents) == 3
-    assert seen[0] == ("reading", 0, 3)
-    assert seen[-1] == ("reading", 3, 3)
+    total = sum(sizes)
+    assert seen == [
+        ("reading", 0, total),
+        ("reading", sizes[0], total),
+        ("reading", sizes[0] + sizes[1], total),
+        ("reading", total, total),
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_reading_one_large_file_of_records_reports_as_it_goes(tmp_path: Path, suffix: str) -> None:
+    from reuse import records
+
+    rng = random.Random(4)
+    n = 4 * records._ADVANCE_EVERY + 7
+    path = tmp_path / f"many{suffix}"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        if suffix == ".csv":
+            writer = csv.writer(f)
+            writer.writerow(["id", "text"])
+            writer.writerows([str(k), f"words {rng.random()}, more\nlines"] for k in range(n))
+        else:
+            for k in range(n):
+                f.write(json.dumps({"id": str(k), "text": f"words {rng.random()}"}) + "\n")
+    seen: list[tuple[str, int, int]] = []
+    loaded = load([str(path)], progress=lambda *args: seen.append(args))
+    assert len(loaded.documents) == n
+    size = path.stat().st_size
+    done = [d for _, d, _ in seen]
+    assert {t for _, _, t in seen} == {size}
+    assert done == sorted(done) and done[0] == 0 and done[-1] == size
+    assert len([d for d in done if 0 < d < size]) >= 3  # between start and end
