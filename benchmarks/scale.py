@@ -11,6 +11,9 @@ article, and recall and precision of the planted passages: a planted pair is fou
 when one reported passage overlaps at least half of its span in both articles; a
 reported passage is correct when it overlaps a planted passage in both articles.
 
+A run that does not finish (killed for memory, say) is reported in its row, with how
+long it ran, and the other sizes still run.
+
 Up to ``--single-up-to`` articles it also runs with one worker, checks that the output
 bytes are the same, and reports the speedup of all cores.
 
@@ -127,14 +130,26 @@ def _child_baseline(articles: Path, out: Path) -> None:
     )
 
 
+class ChildFailed(RuntimeError):
+    """A measured run did not finish (killed for memory, say)."""
+
+
 def _run_child(args: list[str]) -> dict[str, float]:
+    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.scale", "--child", *args],
-        check=True,
+        check=False,
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:
+        why = f"exit status {done.returncode}"
+        if done.returncode == -9:
+            why = "killed (SIGKILL: out of memory?)"
+        last = done.stderr.strip().splitlines()[-1:] or [""]
+        after = time.perf_counter() - started
+        raise ChildFailed(f"{args[0]} run failed after {after:.0f} s: {why} {last[0]}".strip())
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -270,6 +285,9 @@ def table(rows: list[dict[str, object]]) -> str:
         f"{'b.recall':>8} {'speed x':>7} {'recall x':>8} {'vs 1 worker':>11}"
     ]
     for r in rows:
+        if "failed" in r:
+            lines.append(f"{r['articles']:>9,} {r['failed']}")
+            continue
         b = r.get("baseline") or {}
         lines.append(
             f"{r['articles']:>9,} {r['wall']:>7} {r['docs_per_s']:>7,} {r['peak_rss_mb']:>8,} "
@@ -304,7 +322,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        rows.append(measure(n, n <= args.baseline_up_to, args.workers, n <= args.single_up_to))
+        try:
+            rows.append(measure(n, n <= args.baseline_up_to, args.workers, n <= args.single_up_to))
+        except ChildFailed as failed:
+            rows.append({"articles": n, "failed": str(failed)})
         print(table(rows[-1:]), flush=True)
     print(table(rows))
     RESULTS.mkdir(parents=True, exist_ok=True)
