@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,7 +164,7 @@ def pan_chain() -> Chain:
     return train(f.read_text(encoding="utf-8", errors="replace") for f in files)
 
 
-def walk(chain: Chain, n: int, length: int, rng: np.random.Generator) -> I64:
+def walk(chain: Chain, n: int, length: int, rng: np.random.Generator) -> npt.NDArray[np.int32]:
     """``n`` word-id sequences of ``length`` words, generated side by side.
 
     Now and then (JUMP) the next word follows the previous word alone: an order-2 chain
@@ -173,7 +173,8 @@ def walk(chain: Chain, n: int, length: int, rng: np.random.Generator) -> I64:
     """
     v = chain.vocabulary
     state = rng.choice(chain.sentence_starts, n)
-    out = np.empty((n, length), dtype=np.int64)
+    # 32-bit ids: a million articles of 800 words take 3.2 GB, not 6.4.
+    out = np.empty((n, length), dtype=np.int32)
     for t in range(length):
         pick = chain.starts[state] + (rng.random(n) * chain.counts[state]).astype(np.int64)
         word = chain.nexts[pick]
@@ -241,7 +242,7 @@ class Planted:
     end: int
 
 
-def _add_phrases(body: I64, chain: Chain, rng: np.random.Generator) -> None:
+def _add_phrases(body: npt.NDArray[np.int32], chain: Chain, rng: np.random.Generator) -> None:
     """Write common phrases over the words of each article (row of ``body``), PHRASES
     of them on average per 600 words, at places a phrase fits."""
     if not chain.phrases.size:
@@ -273,11 +274,25 @@ def generate(
     n: int, chain: Chain, seed: int = 0
 ) -> tuple[list[dict[str, str]], list[dict[str, object]]]:
     """Return ``n`` articles (``id``, ``text``) and the planted pairs' truth."""
+    articles: list[dict[str, str]] = []
+    truth = generate_into(n, chain, articles.append, seed)
+    return articles, truth
+
+
+def _article_id(i: int) -> str:
+    return f"a{i:07d}"
+
+
+def generate_into(
+    n: int, chain: Chain, emit: Callable[[dict[str, str]], object], seed: int = 0
+) -> list[dict[str, object]]:
+    """Make ``n`` articles (``id``, ``text``), handing each to ``emit`` as soon as it is
+    written, and return the planted pairs' truth. Only word ids are held for every
+    article, in one array, so a million articles fit in a few GB."""
     rng = np.random.default_rng(seed)
     lengths = rng.integers(400, 801, n)
     body = walk(chain, n, 800, rng)
     _add_phrases(body, chain, rng)
-    articles: list[list[int]] = [body[i, : lengths[i]].tolist() for i in range(n)]
     boiler = [
         walk(chain, 1, int(rng.integers(8, 25)), rng)[0].tolist() for _ in range(BOILERPLATE_LINES)
     ]
@@ -285,7 +300,7 @@ def generate(
     # Planted passages: each taken from an origin article, pasted into others.
     copies: list[Planted] = []
     planted = 0
-    pasted: dict[int, list[tuple[int, list[int], int]]] = {}
+    pasted: dict[int, list[tuple[int, npt.NDArray[np.int32], int]]] = {}
     budget = int(n * PLANTED_SHARE)
     taken: dict[int, list[tuple[int, int]]] = {}
     while budget > 0 and n > 1:
@@ -301,36 +316,37 @@ def generate(
         if any(s < start + size and start < e for s, e in taken.get(origin, [])):
             continue
         taken.setdefault(origin, []).append((start, start + size))
-        source = articles[origin][start : start + size]
+        source = body[origin, start : start + size].tolist()
         copies.append(Planted(planted, origin, start, start + size))
         others = rng.choice(np.delete(np.arange(n), origin), k, replace=False)
         for target in others.tolist():
             edited = _edit(source, float(rng.uniform(0.05, 0.10)), chain.vocabulary, rng)
-            at = int(rng.integers(0, len(articles[target]) + 1))
-            pasted.setdefault(target, []).append((at, edited, planted))
+            at = int(rng.integers(0, int(lengths[target]) + 1))
+            copy = np.array(edited, dtype=np.int32)
+            pasted.setdefault(target, []).append((at, copy, planted))
         planted += 1
         budget -= k + 1
 
     renderer = Renderer(chain)
-    out_articles = []
     spans: dict[tuple[int, int], tuple[int, int]] = {}  # (passage, article) -> chars
     origins: dict[int, list[tuple[int, int, int]]] = {}
     for c in copies:
         origins.setdefault(c.article, []).append((c.passage, c.start, c.end))
     for i in range(n):
-        words = list(articles[i])
+        words = body[i, : lengths[i]].tolist()
         marks = list(origins.get(i, []))  # passage, start word, end word
         # Copies go in at sentence starts, never inside another passage.
-        for at, edited, passage in sorted(pasted.get(i, []), key=lambda p: p[0]):
+        for at, pasted_ids, passage in sorted(pasted.get(i, []), key=lambda p: p[0]):
             at = _sentence_start(words, at, renderer.end)
             for _, s, e in marks:
                 if s < at < e:
                     at = e
-            words[at:at] = edited
+            words[at:at] = pasted_ids.tolist()
             marks = [
-                (p, s + len(edited), e + len(edited)) if s >= at else (p, s, e) for p, s, e in marks
+                (p, s + len(pasted_ids), e + len(pasted_ids)) if s >= at else (p, s, e)
+                for p, s, e in marks
             ]
-            marks.append((passage, at, at + len(edited)))
+            marks.append((passage, at, at + len(pasted_ids)))
         lines = rng.choice(BOILERPLATE_LINES, int(rng.integers(0, 3)), replace=False).tolist()
         text, starts, ends = renderer.render(words, rng)
         for line in lines:
@@ -338,7 +354,7 @@ def generate(
             text += "\n\n" + tail
         for passage, s, e in marks:
             spans[(passage, i)] = (starts[s], ends[e - 1])
-        out_articles.append({"id": f"a{i:07d}", "text": text})
+        emit({"id": _article_id(i), "text": text})
 
     sizes = {c.passage: c.end - c.start for c in copies}
     holders: dict[int, list[int]] = {}
@@ -354,13 +370,13 @@ def generate(
                     {
                         "passage": passage,
                         "words": sizes[passage],
-                        "a": out_articles[a]["id"],
+                        "a": _article_id(a),
                         "a_span": list(spans[(passage, a)]),
-                        "b": out_articles[b]["id"],
+                        "b": _article_id(b),
                         "b_span": list(spans[(passage, b)]),
                     }
                 )
-    return out_articles, truth
+    return truth
 
 
 def _sentence_start(words: list[int], at: int, end: int) -> int:
@@ -452,17 +468,22 @@ def main() -> None:
         "--measure", action="store_true", help="compare shingle sharing with real text"
     )
     args = parser.parse_args()
-    articles, truth = generate(args.n, pan_chain(), args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
+    kept: list[dict[str, str]] = []  # only to measure sharing; a large corpus streams
+
+    def write(article: dict[str, str]) -> None:
+        f.write(json.dumps(article) + "\n")
+        if args.measure:
+            kept.append(article)
+
     with (args.out / "articles.jsonl").open("w", encoding="utf-8") as f:
-        for article in articles:
-            f.write(json.dumps(article) + "\n")
+        truth = generate_into(args.n, pan_chain(), write, args.seed)
     with (args.out / "truth.jsonl").open("w", encoding="utf-8") as f:
         for line in truth:
             f.write(json.dumps(line) + "\n")
-    print(f"{len(articles)} articles, {len(truth)} planted pairs -> {args.out}")
+    print(f"{args.n} articles, {len(truth)} planted pairs -> {args.out}")
     if args.measure:
-        sharing = shingle_sharing(articles, truth)
+        sharing = shingle_sharing(kept, truth)
         print(
             "shared 5-word shingles per unrelated pair of 600-word texts: "
             + ", ".join(f"{k} {v:.2f}" for k, v in sharing.items())

@@ -66,3 +66,24 @@ def test_recurring_phrases_are_held_by_two_texts_and_hold_no_punctuation() -> No
     assert rows.count("the cat sat on the") == 3
     assert chain.phrases.shape[1] == PHRASE
     assert np.issubdtype(chain.phrases.dtype, np.integer)
+
+
+def test_the_command_streams_the_same_corpus_generate_returns(pan13: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    articles, truth = generate(400, pan_chain(), seed=5)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.corpus", "400", str(tmp_path), "--seed", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == articles
+    assert [a["id"] for a in articles] == sorted(a["id"] for a in articles)
+    written = (tmp_path / "truth.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in written] == truth and truth
