@@ -22,9 +22,10 @@ from reuse.fingerprint import postings, run_starts
 
 __all__ = [
     "candidates_from_counts",
+    "count_codes",
     "find_candidates",
     "find_candidates_flat",
-    "merge_counts",
+    "shared_codes",
     "shared_counts",
 ]
 
@@ -122,15 +123,36 @@ def shared_counts(
     """Every pair of documents sharing a hash, and how many distinct hashes it shares:
     pair codes ``i * 2**32 + j`` (``i < j``), sorted, and their counts.
 
-    The index splits by hash: counts from disjoint sets of hashes add up to the counts
-    of their union (`merge_counts`), so parts can be counted apart, in parallel.
     ``mixed``: the hashes are already well mixed (see `reuse.fingerprint.postings`).
+    """
+    return count_codes(
+        shared_codes(hashes, owners, n_documents, max_df=max_df, groups=groups, mixed=mixed)
+    )
+
+
+def shared_codes(
+    hashes: U64,
+    owners: I64,
+    n_documents: int,
+    *,
+    max_df: int,
+    groups: Sequence[int] | None = None,
+    mixed: bool = False,
+) -> I64:
+    """The pair code ``i * 2**32 + j`` (``i < j``) of every pair of documents sharing a
+    hash, once per distinct hash they share, sorted: `count_codes` makes them
+    `shared_counts`.
+
+    The index splits by hash: the codes of disjoint sets of hashes, put together, are
+    the codes of their union, so parts can be counted apart, in parallel. Eight bytes
+    per shared hash, where codes and counts would take sixteen per pair: most pairs
+    share a single hash, and merging parts is where a large corpus peaks in memory.
     """
     if n_documents >= 2**31:
         raise ValueError("too many documents for one candidate index")
     empty = np.zeros(0, dtype=np.int64)
     if hashes.size == 0:
-        return empty, empty
+        return empty
     # Two hashes merged by `postings` give a pair one extra shared hash at worst, and
     # alignment checks every candidate.
     hashes, docs, _ = postings(hashes, owners, n_documents, mixed=mixed)
@@ -145,26 +167,16 @@ def shared_counts(
             _pairs_in_large_groups(docs, starts[large], sizes[large], labels),
         )
     )
-    if codes.size == 0:
-        return empty, empty
     codes.sort()
-    firsts = np.flatnonzero(run_starts(codes))
-    counts = np.diff(np.append(firsts, codes.size))
-    return codes[firsts], counts
+    return codes
 
 
-def merge_counts(parts: Sequence[tuple[I64, I64]]) -> tuple[I64, I64]:
-    """`shared_counts` of the union of disjoint sets of hashes, from each set's."""
-    if len(parts) == 1:
-        return parts[0]
-    codes = np.concatenate([codes for codes, _ in parts])
-    counts = np.concatenate([counts for _, counts in parts])
-    order = np.argsort(codes, kind="stable")
-    codes, counts = codes[order], counts[order]
+def count_codes(codes: I64) -> tuple[I64, I64]:
+    """The distinct pair codes, sorted, and how often each occurs. ``codes`` is sorted
+    in place; made of sorted parts, it sorts by merging them."""
+    codes.sort(kind="stable")
     firsts = np.flatnonzero(run_starts(codes))
-    if not firsts.size:
-        return codes, counts
-    return codes[firsts], np.add.reduceat(counts, firsts)
+    return codes[firsts], np.diff(np.append(firsts, codes.size))
 
 
 def candidates_from_counts(

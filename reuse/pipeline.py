@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from reuse import __version__
 from reuse.align import WordPassage, align_many, covered, merge_fragments
-from reuse.candidates import candidates_from_counts, merge_counts, shared_counts
+from reuse.candidates import candidates_from_counts, count_codes, shared_codes
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import jaccard, joined_hashes, mix, run_hashes, sampled, shingle_hashes
 from reuse.fragments import Sentences, index_sentences, match_sentences
@@ -401,7 +401,7 @@ def _plan_pairs(
         tasks = [[part] for part in parts]
         if pool is not None:
             pool.close()  # workers forked from here on see the index
-        done: list[tuple[I64, I64]] = []
+        done: list[I64] = []
         for chunk in map(_index_parts, tasks) if pool is None else pool.map(_index_parts, tasks):
             done += chunk
             counted(len(done))
@@ -409,7 +409,9 @@ def _plan_pairs(
             pool.close()  # and those that align need not keep it
     finally:
         del _shared["index"]
-    codes, shared = merge_counts(done)
+    merged = np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
+    done.clear()
+    codes, shared = count_codes(merged)
     found = candidates_from_counts(codes, shared, min_shared=settings.min_shared, groups=groups)
     if not found:
         return []
@@ -432,12 +434,12 @@ def _plan_pairs(
 _INDEX_PARTS = 4
 
 
-def _index_part(part: int) -> tuple[I64, I64]:
-    """`shared_counts` of the shingles whose top bits are ``part``: parts hold
-    disjoint sets of hashes, so their counts add up (`merge_counts`)."""
+def _index_part(part: int) -> I64:
+    """`shared_codes` of the shingles whose top bits are ``part``: parts hold disjoint
+    sets of hashes, so their codes put together are those of the whole."""
     shingles, owners, n, max_df, groups = _shared["index"]
     chosen = shingles >> np.uint64(64 - (_INDEX_PARTS - 1).bit_length()) == part
-    return shared_counts(
+    return shared_codes(
         shingles[chosen],
         owners[chosen],
         n,
@@ -447,7 +449,7 @@ def _index_part(part: int) -> tuple[I64, I64]:
     )
 
 
-def _index_parts(parts: list[int]) -> list[tuple[I64, I64]]:
+def _index_parts(parts: list[int]) -> list[I64]:
     return [_index_part(part) for part in parts]
 
 

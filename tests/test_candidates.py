@@ -90,10 +90,10 @@ def test_empty_corpus() -> None:
     st.integers(0, 3),
     st.booleans(),
 )
-def test_counts_of_parts_merge_into_the_counts_of_the_whole(
+def test_codes_of_parts_count_into_the_counts_of_the_whole(
     docs: list[list[int]], parts_bits: int, max_df_extra: int, with_groups: bool
 ) -> None:
-    from reuse.candidates import candidates_from_counts, merge_counts, shared_counts
+    from reuse.candidates import candidates_from_counts, count_codes, shared_codes, shared_counts
     from reuse.fingerprint import mix
 
     hashes = mix(np.array([h for doc in docs for h in doc], dtype=np.uint64))
@@ -103,12 +103,14 @@ def test_counts_of_parts_merge_into_the_counts_of_the_whole(
     whole = shared_counts(hashes, owners, len(docs), max_df=max_df, groups=groups, mixed=True)
     top = hashes >> np.uint64(64 - parts_bits)
     parts = [
-        shared_counts(
+        shared_codes(
             hashes[top == p], owners[top == p], len(docs), max_df=max_df, groups=groups, mixed=True
         )
         for p in range(2**parts_bits)
     ]
-    merged = merge_counts(parts)
+    for part in parts:
+        assert part.tolist() == sorted(part.tolist())
+    merged = count_codes(np.concatenate(parts))
     assert merged[0].tolist() == whole[0].tolist()
     assert merged[1].tolist() == whole[1].tolist()
     # And the candidates are those the one-call API finds, from the unmixed hashes.
