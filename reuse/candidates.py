@@ -26,7 +26,6 @@ __all__ = [
     "find_candidates",
     "find_candidates_flat",
     "shared_codes",
-    "shared_counts",
 ]
 
 U64 = npt.NDArray[np.uint64]
@@ -107,27 +106,10 @@ def find_candidates_flat(
 ) -> list[tuple[int, int, int]]:
     """`find_candidates` with every document's hashes in one array: ``hashes[n]``
     belongs to document ``owners[n]``, of ``n_documents``."""
-    codes, counts = shared_counts(hashes, owners, n_documents, max_df=max_df, groups=groups)
-    return candidates_from_counts(codes, counts, min_shared=min_shared, groups=groups)
-
-
-def shared_counts(
-    hashes: U64,
-    owners: I64,
-    n_documents: int,
-    *,
-    max_df: int,
-    groups: Sequence[int] | None = None,
-    mixed: bool = False,
-) -> tuple[I64, I64]:
-    """Every pair of documents sharing a hash, and how many distinct hashes it shares:
-    pair codes ``i * 2**32 + j`` (``i < j``), sorted, and their counts.
-
-    ``mixed``: the hashes are already well mixed (see `reuse.fingerprint.postings`).
-    """
-    return count_codes(
-        shared_codes(hashes, owners, n_documents, max_df=max_df, groups=groups, mixed=mixed)
+    codes, counts = count_codes(
+        shared_codes(hashes, owners, n_documents, max_df=max_df, groups=groups)
     )
+    return candidates_from_counts(codes, counts, min_shared=min_shared, groups=groups)
 
 
 def shared_codes(
@@ -140,13 +122,14 @@ def shared_codes(
     mixed: bool = False,
 ) -> I64:
     """The pair code ``i * 2**32 + j`` (``i < j``) of every pair of documents sharing a
-    hash, once per distinct hash they share, sorted: `count_codes` makes them
-    `shared_counts`.
+    hash, once per distinct hash they share, sorted: `count_codes` turns them into the
+    pairs and how many distinct hashes each shares.
 
     The index splits by hash: the codes of disjoint sets of hashes, put together, are
     the codes of their union, so parts can be counted apart, in parallel. Eight bytes
     per shared hash, where codes and counts would take sixteen per pair: most pairs
     share a single hash, and merging parts is where a large corpus peaks in memory.
+    ``mixed``: the hashes are already well mixed (see `reuse.fingerprint.postings`).
     """
     if n_documents >= 2**31:
         raise ValueError("too many documents for one candidate index")
@@ -182,7 +165,7 @@ def count_codes(codes: I64) -> tuple[I64, I64]:
 def candidates_from_counts(
     codes: I64, counts: I64, *, min_shared: int, groups: Sequence[int] | None = None
 ) -> list[tuple[int, int, int]]:
-    """The pairs of `shared_counts` sharing at least ``min_shared`` hashes, as
+    """The pairs of `count_codes` sharing at least ``min_shared`` hashes, as
     `find_candidates` returns them."""
     chosen = counts >= min_shared
     pair_codes, counts = codes[chosen], counts[chosen]

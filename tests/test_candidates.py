@@ -93,14 +93,16 @@ def test_empty_corpus() -> None:
 def test_codes_of_parts_count_into_the_counts_of_the_whole(
     docs: list[list[int]], parts_bits: int, max_df_extra: int, with_groups: bool
 ) -> None:
-    from reuse.candidates import candidates_from_counts, count_codes, shared_codes, shared_counts
+    from reuse.candidates import candidates_from_counts, count_codes, shared_codes
     from reuse.fingerprint import mix
 
     hashes = mix(np.array([h for doc in docs for h in doc], dtype=np.uint64))
     owners = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
     groups = [n % 2 for n in range(len(docs))] if with_groups else None
     max_df = 2 + max_df_extra
-    whole = shared_counts(hashes, owners, len(docs), max_df=max_df, groups=groups, mixed=True)
+    whole = count_codes(
+        shared_codes(hashes, owners, len(docs), max_df=max_df, groups=groups, mixed=True)
+    )
     top = hashes >> np.uint64(64 - parts_bits)
     parts = [
         shared_codes(
