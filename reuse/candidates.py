@@ -48,6 +48,13 @@ def _pairs_in_large_groups(
     docs: I64, starts: I64, sizes: I64, labels: npt.NDArray[np.int64] | None
 ) -> I64:
     """Pair each member of a large group with its first member, or with its references."""
+    if labels is None and starts.size:
+        # All groups at once: members are sorted, so the first is the smallest.
+        offset = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        first = np.repeat(starts, sizes)
+        other = offset > 0
+        paired: I64 = (docs[first[other]] << 32) | docs[first[other] + offset[other]]
+        return paired
     out: list[I64] = []
     for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
         members = docs[start : start + size]
