@@ -6,12 +6,13 @@ what to do, and the rest is still loaded.
 
 from __future__ import annotations
 
+import codecs
 import os
 import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +21,7 @@ import charset_normalizer
 
 from reuse.errors import InputError
 from reuse.model import Document, Notice
-from reuse.records import RECORD_SUFFIXES, Columns, RecordParser
+from reuse.records import JSONL_SUFFIXES, RECORD_SUFFIXES, Columns, RecordParser
 
 __all__ = ["SUPPORTED", "Columns", "Loaded", "load", "load_pairs"]
 
@@ -275,12 +276,51 @@ class _Reader:
             if suffix not in SUPPORTED:
                 what = f"{suffix} is" if suffix else "a file without an extension is"
                 raise InputError(path, f"{what} not a supported input; {_SAVE_AS}")
+            if suffix in JSONL_SUFFIXES:
+                streamed = self._stream_jsonl(path, file_id, advance)
+                if streamed is not None:
+                    return streamed
             text = self.decode(_read_bytes(path), path)
         if not text.strip():
-            raise InputError(path, "is empty; put the article's text in it or leave it out")
+            raise InputError(path, _EMPTY)
         if suffix in _TEXT_SUFFIXES:
             return [(Document(id=file_id, text=text, path=path, title=_title(text)), path)]
         return RecordParser(self.columns, self.notices, advance).parse(text, suffix, path, file_id)
+
+    def _stream_jsonl(
+        self, path: str, file_id: str, advance: Callable[[float], None] | None
+    ) -> list[tuple[Document, str]] | None:
+        """A JSON Lines file read a line at a time, so a large one is never whole in
+        memory; None when it is not UTF-8 (read whole, `decode` then says what it is)."""
+        size = _size(path)
+        read = 0
+        blank = True
+
+        def lines() -> Iterator[str]:
+            nonlocal read, blank
+            with open(path, "rb") as f:
+                for raw in f:  # split on b"\n" only, as the decoded text would be
+                    if not read and raw.startswith(codecs.BOM_UTF8):
+                        raw = raw[len(codecs.BOM_UTF8) :]
+                    read += len(raw)
+                    line = raw.decode("utf-8").removesuffix("\n")
+                    blank = blank and not line.strip()
+                    yield line
+
+        noted = len(self.notices)
+        parser = RecordParser(self.columns, self.notices, advance)
+        try:
+            found = parser.parse_jsonl(lines(), lambda n: read / max(size, 1), path, file_id)
+        except UnicodeDecodeError:
+            del self.notices[noted:]  # the whole file is read again
+            return None
+        except OSError as error:
+            raise InputError(path, _unreadable(error)) from error
+        except InputError:
+            if blank:  # not a file without records: an empty one
+                raise InputError(path, _EMPTY) from None
+            raise
+        return found
 
     def read_one(self, path: str, file_id: str) -> Document:
         """Read a file that must hold exactly one document, and give it ``file_id``."""
@@ -358,6 +398,9 @@ def _as_western(data: bytes) -> str | None:
         if char in "¿¡" and i > 0 and text[i - 1].isalpha():
             return None
     return text
+
+
+_EMPTY = "is empty; put the article's text in it or leave it out"
 
 
 def _size(path: str) -> int:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from reuse.errors import InputError, SettingsError
 from reuse.model import Document, Notice
 
-__all__ = ["RECORD_SUFFIXES", "Columns", "RecordParser"]
+__all__ = ["JSONL_SUFFIXES", "RECORD_SUFFIXES", "Columns", "RecordParser"]
 
-_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
-RECORD_SUFFIXES = frozenset({".json", *_JSONL_SUFFIXES, *_DELIMITERS})
+RECORD_SUFFIXES = frozenset({".json", *JSONL_SUFFIXES, *_DELIMITERS})
 # sys.maxsize overflows the C long the csv module uses on Windows; 2 GiB is plenty per field.
 _CSV_FIELD_LIMIT = 2**31 - 1
 
@@ -68,20 +68,31 @@ class RecordParser:
 
     def parse(self, text: str, suffix: str, path: str, file_id: str) -> list[tuple[Document, str]]:
         """Return ``(document, where it came from)`` for each good record of a file."""
-        if suffix in _JSONL_SUFFIXES:
-            records = self._jsonl_records(text, path)
+        if suffix in JSONL_SUFFIXES:
+            lines = text.split("\n")
+            records = self._jsonl_records(lines, lambda n: n / len(lines), path)
         elif suffix == ".json":
             records = self._json_records(text, path)
         else:
             records = self._csv_records(text, path, _DELIMITERS[suffix])
         return self._documents(records, path, file_id)
 
-    def _jsonl_records(self, text: str, path: str) -> Iterator[_Record]:
-        # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would cut.
-        lines = text.split("\n")
+    def parse_jsonl(
+        self, lines: Iterable[str], share: Callable[[int], float], path: str, file_id: str
+    ) -> list[tuple[Document, str]]:
+        """`parse` for JSON Lines given one line at a time (without its "\\n"), so a
+        large file is never whole in memory; ``share(n)`` is how far through the file
+        the first ``n`` lines are, for progress."""
+        return self._documents(self._jsonl_records(lines, share, path), path, file_id)
+
+    def _jsonl_records(
+        self, lines: Iterable[str], share: Callable[[int], float], path: str
+    ) -> Iterator[_Record]:
+        # Lines split on "\n" only: JSON strings may hold a raw U+2028, which
+        # splitlines() would cut.
         for number, line in enumerate(lines, start=1):
             if number % _ADVANCE_EVERY == 0:
-                self.advance(number / len(lines))
+                self.advance(share(number))
             if not line.strip():
                 continue
             try:

@@ -716,3 +716,63 @@ def test_reading_one_large_file_of_records_reports_as_it_goes(tmp_path: Path, su
     assert {t for _, _, t in seen} == {size}
     assert done == sorted(done) and done[0] == 0 and done[-1] == size
     assert len([d for d in done if 0 < d < size]) >= 3  # between start and end
+
+
+_JSONL_LINE = st.one_of(
+    st.builds(
+        lambda i, t: json.dumps({"id": i, "text": t}, ensure_ascii=False),
+        st.text(alphabet="ab1", min_size=1, max_size=3),
+        st.text(alphabet="xy \u2028\u00e9\r", max_size=8),
+    ),
+    st.sampled_from(["", "   ", "{not json", '{"id": "n"}', "[1, 2]", '"text"']),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(_JSONL_LINE, max_size=8), st.booleans(), st.sampled_from(["\n", "\r\n"]), st.booleans()
+)
+def test_jsonl_read_a_line_at_a_time_is_the_file_read_whole(
+    lines: list[str], bom: bool, newline: str, final_newline: bool
+) -> None:
+    from unittest import mock
+
+    from reuse import corpus
+
+    text = newline.join(lines) + (newline if final_newline else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.jsonl"
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+        streamed = load([str(path)])
+        with mock.patch.object(corpus._Reader, "_stream_jsonl", return_value=None) as whole:
+            read_whole = load([str(path)])
+        assert whole.called
+    assert streamed == read_whole
+
+
+def test_jsonl_is_not_read_whole_unless_it_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reuse import corpus
+
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "a", "text": "caf\u00e9 one"}\n{"id": "b", "text": "two"}\n', "utf-8")
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(
+        '{"id": "c", "text": "ok"}\n{"id": "d", "text": "caf\u00e9"}\n'.encode("cp1252")
+    )
+    whole_reads: list[str] = []
+    real = corpus._read_bytes
+
+    def spy(path: str, stdin: object = None) -> bytes:
+        whole_reads.append(os.path.basename(path))
+        return real(path)
+
+    monkeypatch.setattr(corpus, "_read_bytes", spy)
+    loaded = load([str(tmp_path)])
+    assert [d.text for d in loaded.documents] == ["caf\u00e9 one", "two", "ok", "caf\u00e9"]
+    assert whole_reads == ["latin.jsonl"]  # read again whole, to find its encoding
+    # One notice, from the second reading: none left over from the first.
+    assert [n.message for n in loaded.notices] == [
+        "not UTF-8; decoded as cp1252 (if letters look wrong, save it as UTF-8)"
+    ]
