@@ -486,9 +486,33 @@ _ARRAYS = ("starts", "ends", "hashes", "topical", "shingles", "line_ends", "line
 _SHM = "/dev/shm"
 
 
+_SHIPPED = "reuse-"
+
+
 def _shipping_prefix(parent: int) -> str:
     """Names of the files workers of process ``parent`` ship batches in."""
-    return f"reuse-{parent}-"
+    return f"{_SHIPPED}{parent}-"
+
+
+def _remove_orphaned_batches() -> None:
+    """Remove batches shipped for a comparison whose process is gone: one killed (for
+    memory, say) cannot remove its own, and shared memory is the system's RAM."""
+    for left in glob.glob(os.path.join(_SHM, f"{_SHIPPED}*-*")):
+        pid = os.path.basename(left)[len(_SHIPPED) :].split("-")[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(left)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's
+    return True
 
 
 def _prepare_shipped(span: tuple[int, int]) -> Any:
@@ -650,6 +674,8 @@ class _Workers:
         _SHARED_LOCK.acquire()
         _shared.clear()
         _shared.update(self.state)
+        if self.processes > 1:
+            _remove_orphaned_batches()
         return self
 
     def share(self, prepared: list[_Prepared]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 from pathlib import Path
 
@@ -409,6 +410,34 @@ def test_an_error_while_workers_prepare_leaves_no_shipped_batch(
         reuse.compare(docs, workers=2, progress=fail)
     left = glob.glob(os.path.join(pipeline._SHM, f"reuse-{os.getpid()}-*"))
     assert left == []
+
+
+def test_batches_left_by_a_killed_comparison_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    from reuse import pipeline
+
+    monkeypatch.setattr(pipeline, "_SHM", str(tmp_path))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(gone.stdout)  # a process that has ended, like one killed for memory
+    orphan = tmp_path / f"{pipeline._shipping_prefix(dead)}abc"
+    alive = tmp_path / f"{pipeline._shipping_prefix(os.getppid())}abc"  # pytest's parent
+    other = tmp_path / "unrelated-1-abc"
+    for path in (orphan, alive, other):
+        path.write_bytes(b"x")
+    reuse.compare(_planted_corpus(20, seed=1), workers=2)
+    assert not orphan.exists()
+    assert alive.exists() and other.exists()
+    reuse.compare(_planted_corpus(20, seed=1), workers=1)  # one process ships nothing
+    assert alive.exists()
 
 
 @settings(max_examples=60, deadline=None)
