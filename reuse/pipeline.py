@@ -797,8 +797,8 @@ def _compare(
         pool.share(prepared)
         report("finding candidates", 1, steps)
 
-        def counted(part: int) -> None:
-            report("finding candidates", 1 + part, steps)
+        def counted(parts: int) -> None:
+            report("finding candidates", 1 + parts, steps)
 
         planned = _plan_pairs(documents, prepared, settings, pairs, against, pool, counted)
         report("finding candidates", steps, steps)
