@@ -38,6 +38,7 @@ from reuse.corpus import Columns, Loaded, load, load_pairs
 from reuse.errors import OutputError, ReuseError
 from reuse.model import Notice
 from reuse.pipeline import compare as run_compare
+from reuse.pipeline import memory_needed
 from reuse.render.data import write_csv, write_json, write_jsonl
 from reuse.render.html import DEFAULT_PAIR_VIEWS, render_html
 from reuse.render.terminal import render_result
@@ -334,6 +335,7 @@ def compare(
                 }
         _report_notices(loaded.notices)
         _check_enough(loaded, listed, references, pairs or paths)
+        _warn_of_memory(loaded)
         with _progress() as bar:
             result = run_compare(
                 loaded.documents,
@@ -361,6 +363,36 @@ def compare(
         raise _fail(str(exc)) from None
     if any(n.skipped for n in loaded.notices):
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _warn_of_memory(loaded: Loaded) -> None:
+    """Say so before a long run when the corpus likely needs more memory than is free:
+    the system would otherwise stop it part-way, without a word from us."""
+    needed, available = memory_needed(loaded.documents), _available_memory()
+    if available is not None and needed > available:
+        _stderr().print(
+            f"reuse: note: {len(loaded.documents):,} articles may need about "
+            f"{_amount(needed)} of memory and {_amount(available)} is available; "
+            "if the run is stopped, compare fewer articles at a time",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _amount(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory the system can still hand out, where it says (Linux)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _check_enough(

@@ -434,3 +434,28 @@ def test_a_terminal_sees_a_bar_for_every_stage_and_the_data_stays_clean(tmp_path
     # Without a terminal, no bar at all.
     quiet = _cli("compare", str(SEEDS), "-f", "jsonl", "-o", str(out))
     assert quiet.returncode == 0 and quiet.stderr == b""
+
+
+def test_a_corpus_larger_than_free_memory_is_announced_and_still_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reuse import cli
+
+    quiet = run("compare", str(SEEDS), "-f", "jsonl")
+    assert "may need about" not in quiet.stderr  # this machine has room for five articles
+    needed = sum(len(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")) * 10
+    monkeypatch.setattr(cli, "_available_memory", lambda: needed // 2)
+    loud = run("compare", str(SEEDS), "-f", "jsonl")
+    assert loud.exit_code == 0 and loud.stdout == quiet.stdout
+    assert f"reuse: note: 5 articles may need about {needed / 1e6:.0f} MB of memory" in loud.stderr
+    monkeypatch.setattr(cli, "_available_memory", lambda: None)  # a system that does not say
+    assert "may need" not in run("compare", str(SEEDS), "-f", "jsonl").stderr
+
+
+def test_available_memory_is_read_from_the_system() -> None:
+    from reuse import cli
+
+    available = cli._available_memory()
+    assert available is None or 0 < available < 2**50
+    if os.path.exists("/proc/meminfo"):
+        assert available is not None
