@@ -20,7 +20,7 @@ from typing import BinaryIO
 import charset_normalizer
 
 from reuse.errors import InputError
-from reuse.model import Document, Notice
+from reuse.model import Document, Notice, Progress
 from reuse.records import JSONL_SUFFIXES, RECORD_SUFFIXES, Columns, RecordParser
 
 __all__ = ["SUPPORTED", "Columns", "Loaded", "load", "load_pairs"]
@@ -69,7 +69,7 @@ def load(
     *,
     columns: Columns = Columns(),
     stdin: BinaryIO | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Read every document under ``paths``, skipping (with a notice) what cannot be used.
 

@@ -7,6 +7,7 @@ Offsets are half-open Python string indices into the ORIGINAL document text, so
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -16,10 +17,16 @@ __all__ = [
     "Notice",
     "PairResult",
     "Passage",
+    "Progress",
     "Result",
     "Span",
     "TopicMatrix",
 ]
+
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` by reading, comparing and writing; the
+library itself never prints."""
 
 
 @dataclass(frozen=True, slots=True)

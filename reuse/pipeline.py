@@ -31,6 +31,7 @@ from reuse.model import (
     Notice,
     PairResult,
     Passage,
+    Progress,
     Result,
     Span,
     TopicMatrix,
@@ -41,8 +42,6 @@ from reuse.text import Tokens, scan
 
 __all__ = ["Progress", "compare", "memory_needed"]
 
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``; the library itself never prints."""
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from reuse.model import PairResult, Passage, Result
+from reuse.model import PairResult, Passage, Progress, Result
 
 __all__ = [
     "CSV_COLUMNS",
@@ -85,8 +85,6 @@ def pair_dict(pair: PairResult) -> dict[str, Any]:
     }
 
 
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress("writing", pairs done, pairs)`` while writing."""
 # Pairs written between two progress reports.
 _PROGRESS_EVERY = 1_000
 
