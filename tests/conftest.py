@@ -19,9 +19,9 @@ SEEDS = ROOT / "seeds"
 def missing(what: str) -> None:
     """A test's resource is absent: in CI that is a failure; locally the test is skipped
     (and named in the summary) so the rest of the suite still runs."""
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must provide {what}")
-    pytest.skip(what)
+    if not os.environ.get("CI"):
+        pytest.skip(what)
+    pytest.fail(f"CI must provide {what}")
 
 
 @pytest.fixture(scope="session")
