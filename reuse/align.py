@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, cast
@@ -46,6 +47,13 @@ LONG_EXACT = 50
 JOIN_GAP = 40
 JOIN_RATIO = 2
 JOIN_SLACK = 4
+
+
+# Scratch tables for `_both_sides`, one per thread: allocating one for each batch of
+# pairs would cost a page fault for every page it touches.
+_scratch = threading.local()
+# Golden-ratio multiplier: spreads pair numbers over the high bits `_both_sides` uses.
+_PAIR_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
 class WordEdit(NamedTuple):
@@ -260,6 +268,9 @@ def _batch_runs(
     t = np.flatnonzero(segment[: hashes.size] == segment[k - 1 :]) if hashes.size else segment[:0]
     if not t.size:
         return [[] for _ in pairs]
+    t = t[_both_sides(hashes[t], segment[t])]
+    if not t.size:
+        return [[] for _ in pairs]
     seg = segment[t]
     # One sort of packed keys: pair, shingle hash (mixed; its top bits), side (a or b),
     # then the shingle's index, from which its hash and position are recovered.
@@ -336,6 +347,35 @@ def _batch_runs(
         )
         for p in range(len(pairs))
     ]
+
+
+def _both_sides(hashes: U64, segment: I64) -> npt.NDArray[np.bool_]:
+    """Which shingles may occur on both sides of their pair: those of document
+    ``segment`` (pair ``segment // 2``, side ``segment % 2``) whose hash, combined with
+    the pair, falls in a table slot the other side also fills.
+
+    Every shingle with a match on the other side is kept, and a few without (slots
+    shared by chance: the table has eight slots or more per shingle). Most shingles of
+    a pair occur on one side only, and leaving them out before the sort that finds the
+    matches spares most of its work.
+    """
+    bits = max(16, (8 * hashes.size).bit_length())
+    if getattr(_scratch, "table", None) is None or _scratch.table.size < 1 << bits:
+        _scratch.table = np.zeros(1 << bits, dtype=np.uint8)
+    table = _scratch.table
+    pair_mix = np.arange(int(segment[-1]) // 2 + 1, dtype=np.uint64) * _PAIR_MULTIPLIER
+    slot = ((hashes ^ pair_mix[segment >> 1]) >> np.uint64(64 - bits)).astype(np.intp)
+    a = (segment & 1) == 0
+    a_slot, b_slot = slot[a], slot[~a]
+    table[a_slot] = 1
+    b_hit = table[b_slot] == 1
+    table[a_slot] = 0
+    table[b_slot[b_hit]] = 1
+    a_hit = table[a_slot] == 1
+    table[b_slot] = 0  # clean for the next batch
+    keep = np.empty(hashes.size, dtype=bool)
+    keep[a], keep[~a] = a_hit, b_hit
+    return keep
 
 
 def merge_fragments(

@@ -320,3 +320,38 @@ def test_short_runs_at_the_gap_limit_still_chain() -> None:
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=12))
 def test_covered_counts_each_position_once(ranges: list[tuple[int, int]]) -> None:
     assert covered(ranges) == len({n for start, end in ranges for n in range(start, end)})
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_pairs=st.integers(1, 40))
+def test_shingles_without_a_match_across_are_mostly_left_out(seed: int, n_pairs: int) -> None:
+    """Every shingle whose hash the other side of its pair also has is kept (pairs
+    holding the same hash apart), and most of the others are left out."""
+    from reuse.align import _both_sides
+
+    rng = np.random.default_rng(seed)
+    hashes, segment = [], []
+    for doc in range(2 * n_pairs):
+        own = rng.integers(0, 2**63, int(rng.integers(0, 300)), dtype=np.uint64)
+        hashes.append(own)
+        segment.append(np.full(own.size, doc, dtype=np.int64))
+    # Shared hashes: within pairs, and one hash in every document of every pair.
+    common = rng.integers(0, 2**63, dtype=np.uint64)
+    for doc in range(0, 2 * n_pairs, 2):
+        copied = min(hashes[doc].size, hashes[doc + 1].size) // 3
+        hashes[doc + 1][:copied] = hashes[doc][:copied]
+        hashes[doc] = np.append(hashes[doc], common)
+        segment[doc] = np.append(segment[doc], doc)
+    # A hash of one pair's a in another pair's b only: no match.
+    if n_pairs > 1 and hashes[0].size > 1:
+        hashes[3][-1] = hashes[0][0]
+    h, seg = np.concatenate(hashes), np.concatenate(segment)
+    keep = _both_sides(h, seg)
+    sides = {(int(s) // 2, int(s) % 2, int(x)) for s, x in zip(seg, h, strict=True)}
+    matched = np.array(
+        [(int(s) // 2, 1 - int(s) % 2, int(x)) in sides for s, x in zip(seg, h, strict=True)]
+    )
+    assert keep[matched].all()
+    unmatched = int(np.count_nonzero(~matched))
+    if unmatched >= 200:
+        assert np.count_nonzero(keep[~matched]) <= unmatched / 4
