@@ -278,25 +278,36 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int)
     return out
 
 
-def _char_ranges(p: _Prepared, first: list[int], last: list[int]) -> list[tuple[int, int]]:
-    """Character range of each word range ``[first[n], last[n])``; an empty range sits
-    after the word before it (at 0 before the first word). Two lookups in all: a pair
-    has a few dozen ranges, and an array operation each would cost more than they do."""
-    if not len(p):
-        return [(0, 0)] * len(first)
-    top = len(p) - 1
-    starts = p.starts.take([min(lo, top) for lo in first]).tolist()
-    # The end of the word before ``last``: of the range's last word, or for an empty
+def _char_ranges(
+    prepared: Sequence[_Prepared], doc: list[int], first: list[int], last: list[int]
+) -> list[tuple[int, int]]:
+    """Character range of each word range ``[first[n], last[n])`` of document
+    ``doc[n]``; an empty range sits after the word before it (at 0 before the first
+    word). A few array operations for all ranges: a chunk of pairs has thousands, and an
+    array operation per pair would cost more than the lookups themselves."""
+    if not doc:
+        return []
+    used = sorted(set(doc))
+    sizes = np.fromiter((len(prepared[k]) for k in used), dtype=np.int64, count=len(used))
+    if not sizes.any():
+        return [(0, 0)] * len(doc)
+    bases = np.cumsum(sizes) - sizes
+    starts = np.concatenate([prepared[k].starts for k in used]).astype(np.int64)
+    ends = np.concatenate([prepared[k].ends for k in used]).astype(np.int64)
+    slot = np.searchsorted(np.array(used, dtype=np.int64), np.array(doc, dtype=np.int64))
+    size, base = sizes[slot], bases[slot]
+    lo, hi = np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
+    words = size > 0
+    at_start = np.where(words, base + np.minimum(lo, size - 1), 0)
+    # The end of the word before ``hi``: of the range's last word, or for an empty
     # range, of the word it sits after.
-    ends = p.ends.take([max(hi - 1, 0) for hi in last]).tolist()
-    out = []
-    for lo, hi, start, end in zip(first, last, starts, ends, strict=True):
-        if hi > lo:
-            out.append((start, end))
-        else:
-            after = end if lo > 0 else 0
-            out.append((after, after))
-    return out
+    at_end = np.where(words, base + np.maximum(hi - 1, 0), 0)
+    start, end = starts[at_start], ends[at_end]
+    filled = hi > lo
+    after = np.where(words & (lo > 0), end, 0)
+    start = np.where(filled, start, after)
+    end = np.where(filled, end, after)
+    return list(zip(start.tolist(), end.tolist(), strict=True))
 
 
 _Found = tuple[Any, ...]
@@ -304,17 +315,24 @@ _Found = tuple[Any, ...]
 times faster than dataclasses: see `_pair_report` and `_report`."""
 
 
-def _found_passages(wps: list[WordPassage], pa: _Prepared, pb: _Prepared) -> tuple[Any, ...]:
-    """Each passage as ``(a_start, a_end, b_start, b_end, a_words, b_words, matched,
-    edits)`` in characters, each edit as ``(kind, a_start, a_end, b_start, b_end)``."""
+def _word_ranges(wps: list[WordPassage]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The word ranges `_found_passages` needs in characters: each passage's, then each
+    edit's, in ``a`` and in ``b``."""
     a_ranges = [(w.a_start, w.a_end) for w in wps] + [
         (e.a_start, e.a_end) for w in wps for e in w.edits
     ]
     b_ranges = [(w.b_start, w.b_end) for w in wps] + [
         (e.b_start, e.b_end) for w in wps for e in w.edits
     ]
-    a_chars = _char_ranges(pa, [r[0] for r in a_ranges], [r[1] for r in a_ranges])
-    b_chars = _char_ranges(pb, [r[0] for r in b_ranges], [r[1] for r in b_ranges])
+    return a_ranges, b_ranges
+
+
+def _found_passages(
+    wps: list[WordPassage], a_chars: list[tuple[int, int]], b_chars: list[tuple[int, int]]
+) -> tuple[Any, ...]:
+    """Each passage as ``(a_start, a_end, b_start, b_end, a_words, b_words, matched,
+    edits)`` in characters, each edit as ``(kind, a_start, a_end, b_start, b_end)``;
+    ``a_chars`` and ``b_chars`` are `_word_ranges` in characters."""
     out = []
     at = len(wps)
     for n, w in enumerate(wps):
@@ -594,7 +612,7 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
             indexed[k] = index_sentences(p.tokens(), documents[k].text, p.boilerplate)
         return indexed[k]
 
-    out = []
+    kept = []
     exact = align_many([(prepared[i].hashes, prepared[j].hashes) for i, j in planned], settings)
     for (i, j), word_passages in zip(planned, exact, strict=True):
         pa, pb = prepared[i], prepared[j]
@@ -609,13 +627,38 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
             settings,
         )
         if word_passages or _shared["keep_empty"]:
-            out.append(_pair_report(i, j, word_passages))
+            kept.append((i, j, word_passages))
+    # Every range of every pair in characters, in one lookup.
+    doc: list[int] = []
+    first: list[int] = []
+    last: list[int] = []
+    spans = []
+    for i, j, word_passages in kept:
+        a_ranges, b_ranges = _word_ranges(word_passages)
+        doc += [i] * len(a_ranges) + [j] * len(b_ranges)
+        first += [lo for lo, _ in a_ranges] + [lo for lo, _ in b_ranges]
+        last += [hi for _, hi in a_ranges] + [hi for _, hi in b_ranges]
+        spans.append(len(a_ranges))
+    chars = _char_ranges(prepared, doc, first, last)
+    out = []
+    at = 0
+    for (i, j, word_passages), count in zip(kept, spans, strict=True):
+        a_chars, b_chars = chars[at : at + count], chars[at + count : at + 2 * count]
+        at += 2 * count
+        out.append(_pair_report(i, j, word_passages, a_chars, b_chars))
     return out
 
 
-def _pair_report(i: int, j: int, word_passages: list[WordPassage]) -> _Found:
+def _pair_report(
+    i: int,
+    j: int,
+    word_passages: list[WordPassage],
+    a_chars: list[tuple[int, int]],
+    b_chars: list[tuple[int, int]],
+) -> _Found:
     """The pair's report (see `_report`); its topic similarity too in a corpus too large
-    for the full matrix (otherwise it is filled in once all pairs are known)."""
+    for the full matrix (otherwise it is filled in once all pairs are known).
+    ``a_chars`` and ``b_chars`` are `_word_ranges` in characters."""
     prepared: list[_Prepared] = _shared["prepared"]
     pa, pb = prepared[i], prepared[j]
     topic = 0.0
@@ -632,7 +675,7 @@ def _pair_report(i: int, j: int, word_passages: list[WordPassage]) -> _Found:
         b_shared / max(1, len(pb)),
         topic,
         jaccard(pa.shingles, pb.shingles),
-        _found_passages(word_passages, pa, pb),
+        _found_passages(word_passages, a_chars, b_chars),
     )
 
 

@@ -442,21 +442,35 @@ def test_batches_left_by_a_killed_comparison_are_removed(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.sampled_from(["alpha", "beta,", "gamma.", "delta"]), max_size=12),
-    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=8),
+    st.lists(
+        st.lists(st.sampled_from(["alpha", "beta,", "gamma.", "delta"]), max_size=12),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 12), st.integers(0, 12)), max_size=12),
 )
-def test_character_ranges_of_word_ranges(words: list[str], ranges: list[tuple[int, int]]) -> None:
+def test_character_ranges_of_word_ranges(
+    texts: list[list[str]], ranges: list[tuple[int, int, int]]
+) -> None:
+    """Ranges of several documents (empty ones too), looked up together."""
     from reuse import pipeline
 
-    text = "  ".join(words)
-    (prepared,) = pipeline._prepare_many([text], reuse.Settings(), 1).documents()
-    tokens = tokenise(text)
-    n = len(tokens)
-    ranges = [(min(lo, n), min(max(lo, hi), n)) for lo, hi in ranges]
-    got = pipeline._char_ranges(prepared, [lo for lo, _ in ranges], [hi for _, hi in ranges])
-    for (lo, hi), (start, end) in zip(ranges, got, strict=True):
+    joined = ["  ".join(words) for words in texts]
+    prepared = pipeline._prepare_many(joined, reuse.Settings(), 1).documents()
+    tokens = [tokenise(text) for text in joined]
+    asked = []
+    for doc, lo, hi in ranges:
+        doc %= len(joined)
+        n = len(tokens[doc])
+        asked.append((doc, min(lo, n), min(max(lo, hi), n)))
+    got = pipeline._char_ranges(
+        prepared, [d for d, _, _ in asked], [lo for _, lo, _ in asked], [hi for _, _, hi in asked]
+    )
+    assert len(got) == len(asked)
+    for (doc, lo, hi), (start, end) in zip(asked, got, strict=True):
+        words = tokens[doc]
         if hi > lo:  # from the first word's start to the last word's end
-            assert (start, end) == (int(tokens.starts[lo]), int(tokens.ends[hi - 1]))
+            assert (start, end) == (int(words.starts[lo]), int(words.ends[hi - 1]))
         else:  # empty, right after the word before
-            after = int(tokens.ends[lo - 1]) if lo else 0
+            after = int(words.ends[lo - 1]) if lo else 0
             assert (start, end) == (after, after)
