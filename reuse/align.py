@@ -140,14 +140,18 @@ def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> li
     return done + active
 
 
-def _edits(opcodes: list[tuple[str, int, int, int, int]]) -> tuple[int, list[WordEdit]]:
-    """Return matched words and the edits, merging adjacent inserts and deletes."""
+def _edits(
+    opcodes: list[tuple[str, int, int, int, int]], a0: int, b0: int
+) -> tuple[int, list[WordEdit]]:
+    """Return matched words and the edits (shifted by ``a0`` and ``b0``), merging
+    adjacent inserts and deletes."""
     matched = 0
     edits: list[WordEdit] = []
     for tag, a1, a2, b1, b2 in opcodes:
         if tag == "equal":
             matched += a2 - a1
             continue
+        a1, a2, b1, b2 = a1 + a0, a2 + a0, b1 + b0, b2 + b0
         if edits and edits[-1].a_end == a1 and edits[-1].b_end == b1:
             prev = edits.pop()
             a1, b1 = prev.a_start, prev.b_start
@@ -163,18 +167,23 @@ def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage | None:
         "list[tuple[str, int, int, int, int]]",
         Indel.opcodes(a[a0 : chain.a_end], b[b0 : chain.b_end]).as_list(),
     )
-    shifted = [(tag, s1 + a0, s2 + a0, d1 + b0, d2 + b0) for tag, s1, s2, d1, d2 in ops]
     # A chain starts and ends on exact runs, but LCS may pick an equal-cost alignment
     # that does not; trim any edit at either end so the passage starts and ends matched.
-    while shifted and shifted[0][0] != "equal":
-        shifted.pop(0)
-    while shifted and shifted[-1][0] != "equal":
-        shifted.pop()
-    if not shifted:
+    first, last = 0, len(ops)
+    while first < last and ops[first][0] != "equal":
+        first += 1
+    while last > first and ops[last - 1][0] != "equal":
+        last -= 1
+    if first == last:
         return None
-    matched, edits = _edits(shifted)
+    matched, edits = _edits(ops[first:last] if first or last < len(ops) else ops, a0, b0)
     return WordPassage(
-        shifted[0][1], shifted[-1][2], shifted[0][3], shifted[-1][4], matched, tuple(edits)
+        ops[first][1] + a0,
+        ops[last - 1][2] + a0,
+        ops[first][3] + b0,
+        ops[last - 1][4] + b0,
+        matched,
+        tuple(edits),
     )
 
 
