@@ -201,11 +201,13 @@ def _line_sizes(prepared: Sequence[_Prepared]) -> I64:
     return ends - before
 
 
-def _boilerplate_lines(prepared: Sequence[_Prepared], min_documents: int) -> npt.NDArray[np.bool_]:
-    """Which lines are boilerplate (all documents' lines in one array): lines found in
-    ``min_documents`` documents or more, in runs of such lines at most
-    BOILERPLATE_WORDS words long. A longer run is a story many outlets reprinted (every
-    paragraph of it common), not boilerplate."""
+def _boilerplate_lines(
+    prepared: Sequence[_Prepared], min_documents: int, sizes: I64
+) -> npt.NDArray[np.bool_]:
+    """Which lines are boilerplate (all documents' lines in one array, of ``sizes``
+    words each): lines found in ``min_documents`` documents or more, in runs of such
+    lines at most BOILERPLATE_WORDS words long. A longer run is a story many outlets
+    reprinted (every paragraph of it common), not boilerplate."""
     per_doc = np.fromiter((p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared))
     keys = np.concatenate([p.line_keys for p in prepared])
     if not keys.size:
@@ -226,7 +228,7 @@ def _boilerplate_lines(prepared: Sequence[_Prepared], min_documents: int) -> npt
     starts_run = np.ones(k.size, dtype=bool)
     starts_run[1:] = (common[1:] != common[:-1]) | (doc[1:] != doc[:-1])
     run = np.cumsum(starts_run) - 1
-    run_words = np.bincount(run, weights=_line_sizes(prepared))
+    run_words = np.bincount(run, weights=sizes)
     boilerplate: npt.NDArray[np.bool_] = common & (run_words[run] <= BOILERPLATE_WORDS)
     return boilerplate
 
@@ -236,44 +238,60 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int)
     their words get hashes no other word has."""
     if not settings.boilerplate or len(prepared) < settings.boilerplate:
         return prepared
-    boiler = _boilerplate_lines(prepared, settings.boilerplate)
+    sizes = _line_sizes(prepared)
+    boiler = _boilerplate_lines(prepared, settings.boilerplate, sizes)
     if not boiler.any():
         return prepared
     line_counts = np.fromiter(
         (p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared)
     )
-    line_firsts = (np.cumsum(line_counts) - line_counts).tolist()
+    line_firsts = np.cumsum(line_counts) - line_counts
     line_doc = np.repeat(np.arange(len(prepared)), line_counts)
-    touched = np.unique(line_doc[boiler]).tolist()
+    touched = np.unique(line_doc[boiler])
     out = list(prepared)
     k = settings.shingle_words
     # Documents with boilerplate are re-shingled in batches, each in one pass.
-    for batch in _chunks(touched, _MASK_BATCH):
-        docs = [prepared[n] for n in batch]
-        lines = np.concatenate(
-            [
-                np.arange(line_firsts[n], line_firsts[n] + p.line_keys.size)
-                for n, p in zip(batch, docs, strict=True)
-            ]
+    for first_doc in range(0, touched.size, _MASK_BATCH):
+        batch = touched[first_doc : first_doc + _MASK_BATCH]
+        docs = [prepared[n] for n in batch.tolist()]
+        # The batch's lines: each document's, in order.
+        per_doc = line_counts[batch]
+        lines = np.arange(int(per_doc.sum())) + np.repeat(
+            line_firsts[batch] - (np.cumsum(per_doc) - per_doc), per_doc
         )
-        mask = np.repeat(boiler[lines], _line_sizes(docs))
+        mask = np.repeat(boiler[lines], sizes[lines])
         hashes = np.concatenate([p.hashes for p in docs])
-        counts = [len(p) for p in docs]
-        doc = np.repeat(np.array(batch, dtype=np.uint64), counts)
+        counts = np.fromiter((len(p) for p in docs), dtype=np.int64, count=len(docs))
+        doc = np.repeat(batch.astype(np.uint64), counts)
         bounds = np.concatenate(([0], np.cumsum(counts)))
         where = np.arange(hashes.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(
             np.uint64
         )
         hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
-        shingles, cuts = _sampled_shingles(hashes, np.array(counts, dtype=np.int64), k, every)
+        shingles, cuts = _sampled_shingles(hashes, counts, k, every)
         # Hashes in place: the prepared arrays are this process's own, and copies would
         # double the memory of every document with boilerplate.
-        for at, (n, p, first, last) in enumerate(
-            zip(batch, docs, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        for n, p, lo, hi, cut, next_cut in zip(
+            batch.tolist(),
+            docs,
+            bounds[:-1].tolist(),
+            bounds[1:].tolist(),
+            cuts[:-1],
+            cuts[1:],
+            strict=True,
         ):
-            p.hashes[:] = hashes[first:last]
-            out[n] = dataclasses.replace(
-                p, shingles=shingles[cuts[at] : cuts[at + 1]], boilerplate=mask[first:last]
+            p.hashes[:] = hashes[lo:hi]
+            # Not `dataclasses.replace`, which costs several times as much.
+            out[n] = _Prepared(
+                words=p.words,
+                starts=p.starts,
+                ends=p.ends,
+                hashes=p.hashes,
+                shingles=shingles[cut:next_cut],
+                line_ends=p.line_ends,
+                line_keys=p.line_keys,
+                topical=p.topical,
+                boilerplate=mask[lo:hi],
             )
     return out
 
