@@ -176,7 +176,7 @@ def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage | None:
         last -= 1
     if first == last:
         return None
-    matched, edits = _edits(ops[first:last] if first or last < len(ops) else ops, a0, b0)
+    matched, edits = _edits(ops[first:last], a0, b0)
     return WordPassage(
         ops[first][1] + a0,
         ops[last - 1][2] + a0,
