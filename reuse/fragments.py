@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from reuse.fingerprint import distinct, run_starts, word_hashes
+from reuse.fingerprint import HashSet, distinct, run_starts, word_hashes
 from reuse.text import Tokens
 
 __all__ = ["Fragment", "Sentences", "find_fragments", "index_sentences", "match_sentences"]
@@ -136,7 +136,7 @@ def index_sentences(
     ``ignore`` (boilerplate) are left out."""
     spans = sentences(tokens, text)
     hashes = _stemmed(tokens.words)
-    keep = ~_member(hashes, _STOP_ARRAY)
+    keep = ~_STOP_WORDS.members(hashes)
     if ignore is not None:
         keep &= ~ignore
     lengths = [end - start for start, end in spans]
@@ -393,6 +393,6 @@ def _overlaps_b(f: Fragment, g: Fragment) -> bool:
 
 
 # Stop words as written and as stemmed: a content word can stem to either.
-_STOP_ARRAY = np.unique(
+_STOP_WORDS = HashSet(
     word_hashes(sorted(ENGLISH_STOP_WORDS | {_stem(w) for w in ENGLISH_STOP_WORDS}))
 )

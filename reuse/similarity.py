@@ -15,7 +15,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from reuse.fingerprint import distinct, mix, postings, run_starts, word_hashes
+from reuse.fingerprint import HashSet, mix, postings, run_starts, word_hashes
 
 __all__ = ["HashedTopics", "TopicModel", "fit_topics"]
 
@@ -83,7 +83,7 @@ def fit_topics(texts: Sequence[str], fit_on: Sequence[int] | None = None) -> Top
 
 U64 = npt.NDArray[np.uint64]
 F64 = npt.NDArray[np.float64]
-_STOP_HASHES = distinct(word_hashes(sorted(ENGLISH_STOP_WORDS)))
+_STOP_WORDS = HashSet(word_hashes(sorted(ENGLISH_STOP_WORDS)))
 
 
 class HashedTopics:
@@ -106,8 +106,7 @@ class HashedTopics:
         chosen: U64 = hashes[topical]
         if not chosen.size:
             return chosen
-        at = np.minimum(np.searchsorted(_STOP_HASHES, chosen), _STOP_HASHES.size - 1)
-        kept: U64 = chosen[_STOP_HASHES[at] != chosen]
+        kept: U64 = chosen[~_STOP_WORDS.members(chosen)]
         return kept
 
     @classmethod

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reuse.fingerprint import (
+    HashSet,
     jaccard,
     joined_hashes,
     run_hashes,
@@ -106,3 +107,29 @@ def test_run_hashes_equal_plain_polynomial(values: list[int], data: st.DataObjec
         expected.append(ref_mix((raw * p + e - s) & MASK))
     got = run_hashes(np.array(values, dtype=np.uint64), np.array(starts), np.array(ends))
     assert got.tolist() == expected
+
+
+# Members: arbitrary 64-bit values, small integers and repeats among them (the slots of
+# small integers differ only in the multiplier's low bits).
+members = st.lists(st.one_of(u64, st.integers(0, 40)), max_size=300)
+
+
+@given(members, st.lists(st.one_of(u64, st.integers(0, 40)), max_size=50), st.data())
+def test_hash_set_answers_as_a_set_does(
+    values: list[int], others: list[int], data: st.DataObject
+) -> None:
+    s = HashSet(np.array(values, dtype=np.uint64))
+    # Queries: members, non-members, 0, and whatever the table holds in its free slots.
+    queries = values + others + [0] + s._table[:64].tolist()
+    queries = data.draw(st.permutations(queries))
+    got = s.members(np.array(queries, dtype=np.uint64)).tolist()
+    assert got == [q in set(values) for q in queries]
+    assert s.size == len(set(values))
+
+
+def test_hash_set_of_stop_words_stays_small() -> None:
+    """A few hundred members fit a table of tens of thousands of slots (in cache)."""
+    values = np.random.default_rng(3).integers(0, 2**63, 400, dtype=np.uint64)
+    s = HashSet(values)
+    assert s._table.size <= 2**17
+    assert s.members(values).all()
