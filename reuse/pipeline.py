@@ -410,10 +410,12 @@ def _plan_pairs(
     against: Collection[str] | None,
     pool: _Workers | None = None,
     counted: Callable[[int], None] = lambda parts: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[tuple[int, int]]:
     """Return the ``(a, b)`` document indices to align, ``a`` first. The index is
     counted in parts (`_index_part`), on ``pool``'s workers when given; ``counted`` is
-    told how many parts are done as they finish."""
+    told how many parts are done as they finish, and ``meanwhile`` runs here while
+    workers count."""
     index = {d.id: i for i, d in enumerate(documents)}
     if pairs is not None:
         planned = []
@@ -422,6 +424,7 @@ def _plan_pairs(
                 if missing not in index:
                     raise InputError(missing, "is listed in a pair but is not among the documents")
             planned.append((index[id_a], index[id_b]))
+        meanwhile()
         return planned
     # Prepared shingles are already the sample the corpus size calls for.
     shingles = np.concatenate([p.shingles for p in prepared])
@@ -437,7 +440,9 @@ def _plan_pairs(
         if pool is not None:
             pool.close()  # workers forked from here on see the index
         done: list[I64] = []
-        for chunk in map(_index_parts, tasks) if pool is None else pool.map(_index_parts, tasks):
+        counting = map(_index_parts, tasks) if pool is None else pool.map(_index_parts, tasks)
+        meanwhile()
+        for chunk in counting:
             done += chunk
             counted(len(done))
         if pool is not None:
@@ -744,13 +749,16 @@ class _Workers:
         _shared["prepared"] = prepared
 
     def map(self, task: Callable[[Any], list[R]], chunks: list[Any]) -> Iterator[list[R]]:
+        """Results of ``task`` on each chunk, in order. Workers start on the chunks at
+        once, so this process can do other work before taking the results; in this
+        process, each chunk runs as its result is taken."""
         if self.processes == 1 or len(chunks) < 2:
-            yield from map(task, chunks)
-            return
+            return map(task, chunks)
         if self.pool is None:
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(min(self.processes, len(chunks)))
-        yield from self.pool.imap(task, chunks)
+        results: Iterator[list[R]] = self.pool.imap(task, chunks)
+        return results
 
     def close(self) -> None:
         if self.pool is not None:
@@ -871,11 +879,12 @@ def _compare(
         def counted(parts: int) -> None:
             report("finding candidates", 1 + parts, steps)
 
-        planned = _plan_pairs(documents, prepared, settings, pairs, against, pool, counted)
-        report("finding candidates", steps, steps)
-        if total > settings.topic_matrix_limit:
-            # Beyond the full matrix, each reported pair gets its topic similarity while
-            # it is aligned, from word weights learnt on an evenly spread sample.
+        def fit_sampled_topics() -> None:
+            """Beyond the full matrix, each reported pair gets its topic similarity
+            while it is aligned, from word weights learnt on an evenly spread sample;
+            learnt here while workers count the candidate index."""
+            if total <= settings.topic_matrix_limit:
+                return
             sample = range(0, total, -(-total // _TOPIC_SAMPLE))
             terms = []
             for first in range(0, len(sample), _TOPIC_STEP):
@@ -883,6 +892,11 @@ def _compare(
                 terms += [_topic_terms(prepared[k]) for k in sample[first : first + _TOPIC_STEP]]
             _shared["topics"] = HashedTopics.fit(terms)
             report("topic similarity", len(sample), len(sample))
+
+        planned = _plan_pairs(
+            documents, prepared, settings, pairs, against, pool, counted, fit_sampled_topics
+        )
+        report("finding candidates", steps, steps)
         _shared["keep_empty"] = pairs is not None
         aligned: list[tuple[int, int]] = []
         results: list[PairResult] = []

@@ -53,6 +53,17 @@ def test_explicit_pairs_keep_order_and_report_empty_pairs() -> None:
     assert result.pairs[1].a_coverage == 0.0
 
 
+def test_explicit_pairs_get_topic_similarity_beyond_the_full_matrix() -> None:
+    full = reuse.compare(shared_corpus(), pairs=[("c", "a"), ("b", "a")])
+    sampled = reuse.compare(
+        shared_corpus(), reuse.Settings(topic_matrix_limit=1), pairs=[("c", "a"), ("b", "a")]
+    )
+    assert sampled.topic is None
+    for small, large in zip(full.pairs, sampled.pairs, strict=True):
+        assert large.topic_similarity == pytest.approx(small.topic_similarity, abs=0.05)
+    assert sampled.pairs[0].topic_similarity > 0.3
+
+
 def test_against_makes_reference_a_and_skips_other_pairs() -> None:
     docs = shared_corpus()
     docs.append(Document("d", docs[1].text))  # a copy of "a", not a reference
@@ -286,13 +297,20 @@ def _planted_corpus(n: int, seed: int) -> list[Document]:
     ]
 
 
-def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+# The full topic matrix, and (beyond its limit) weights learnt on a sample while
+# workers count the candidate index.
+@pytest.mark.parametrize("topic_matrix_limit", [5000, 10])
+def test_any_number_of_workers_gives_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch, topic_matrix_limit: int
+) -> None:
     from reuse import pipeline
     from reuse.render.data import write_jsonl
 
     monkeypatch.setattr(pipeline, "_PREPARE_CHUNK", 16)
     monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 8)
+    monkeypatch.setattr(pipeline, "_TOPIC_SAMPLE", 40)
     docs = _planted_corpus(120, seed=12)
+    settings = reuse.Settings(topic_matrix_limit=topic_matrix_limit)
     outputs = []
     for workers, shm in ((1, pipeline._SHM), (2, pipeline._SHM), (3, pipeline._SHM), (2, "/no")):
         # Workers hand prepared documents over in shared memory, or (where there is
@@ -301,6 +319,7 @@ def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPa
         stages: list[str] = []
         result = reuse.compare(
             docs,
+            settings,
             workers=workers,
             progress=lambda stage, done, total, seen=stages: seen.append(stage),
         )
@@ -309,6 +328,7 @@ def test_any_number_of_workers_gives_the_same_bytes(monkeypatch: pytest.MonkeyPa
         outputs.append(buffer.getvalue())
         assert {"fingerprinting", "aligning"} <= set(stages)
     assert len(result.pairs) > 50
+    assert all(0 < p.topic_similarity <= 1 for p in result.pairs)
     assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
 
 
