@@ -80,8 +80,8 @@ class RecordParser:
     def parse_jsonl(
         self, lines: Iterable[str], share: Callable[[int], float], path: str, file_id: str
     ) -> list[tuple[Document, str]]:
-        """`parse` for JSON Lines given one line at a time (without its "\\n"), so a
-        large file is never whole in memory; ``share(n)`` is how far through the file
+        """`parse` for JSON Lines given one line at a time (with or without its
+        "\\n"), so a large file is never whole in memory; ``share(n)`` is how far through the file
         the first ``n`` lines are, for progress."""
         return self._documents(self._jsonl_records(lines, share, path), path, file_id)
 
@@ -93,7 +93,7 @@ class RecordParser:
         for number, line in enumerate(lines, start=1):
             if number % _ADVANCE_EVERY == 0:
                 self.advance(share(number))
-            if not line.strip():
+            if not line or line.isspace():  # no copy, as strip() would make
                 continue
             try:
                 record = json.loads(line)
