@@ -153,7 +153,6 @@ def pair_json(pair: PairResult) -> str:
     """``json.dumps(pair_dict(pair), ensure_ascii=False)``, byte for byte, written
     directly: a large corpus reports a hundred thousand pairs with dozens of edits each,
     and building a dict per edit took most of the time spent writing them."""
-    dumps = json.dumps
     passages = []
     for p in pair.passages:
         # An edit is a tuple in the order the template names its fields.
@@ -164,7 +163,7 @@ def pair_json(pair: PairResult) -> str:
             f'"identity": {_number(p.identity)}, "edits": [{edits}]}}'
         )
     return (
-        f'{{"a": {dumps(pair.a, ensure_ascii=False)}, "b": {dumps(pair.b, ensure_ascii=False)}, '
+        f'{{"a": {_string(pair.a)}, "b": {_string(pair.b)}, '
         f'"shared_words": {pair.shared_words}, "b_shared_words": {pair.b_shared_words}, '
         f'"a_coverage": {_number(pair.a_coverage)}, "b_coverage": {_number(pair.b_coverage)}, '
         f'"topic_similarity": {_number(pair.topic_similarity)}, '
@@ -172,6 +171,9 @@ def pair_json(pair: PairResult) -> str:
     )
 
 
+# What ``json.dumps(s, ensure_ascii=False)`` returns for a string, without the encoder
+# object it builds on every call.
+_string = json.encoder.encode_basestring
 _EDIT_JSON = '{"kind": "%s", "a": [%d, %d], "b": [%d, %d]}'
 
 
