@@ -494,3 +494,23 @@ def test_character_ranges_of_word_ranges(
         else:  # empty, right after the word before
             after = int(words.ends[lo - 1]) if lo else 0
             assert (start, end) == (after, after)
+
+
+def test_worker_processes_run_without_numpy_huge_pages() -> None:
+    from reuse import pipeline
+
+    before = pipeline._use_hugepages(True)
+    try:
+        for workers, expected in ((2, False), (1, True)):
+            seen: list[bool | None] = []
+
+            def report(stage: str, done: int, total: int, e: bool = expected) -> None:
+                # Reads the switch (setting it to what it should already be).
+                if stage in ("fingerprinting", "aligning"):
+                    seen.append(pipeline._use_hugepages(e))
+
+            reuse.compare(_planted_corpus(40, seed=3), workers=workers, progress=report)
+            assert seen and set(seen) == {expected}
+            assert pipeline._use_hugepages(True) is True  # restored afterwards
+    finally:
+        pipeline._use_hugepages(bool(before))
