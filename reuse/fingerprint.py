@@ -16,6 +16,7 @@ __all__ = [
     "HashSet",
     "distinct",
     "jaccard",
+    "jaccard_of_sets",
     "joined_hashes",
     "mix",
     "postings",
@@ -222,7 +223,12 @@ def jaccard(a: U64, b: U64) -> float:
     >>> jaccard(np.array([1, 2, 2], dtype=np.uint64), np.array([2, 3], dtype=np.uint64))
     0.3333333333333333
     """
-    ua, ub = distinct(a), distinct(b)
+    return jaccard_of_sets(distinct(a), distinct(b))
+
+
+def jaccard_of_sets(ua: U64, ub: U64) -> float:
+    """`jaccard` of two sets given as their `distinct` values, which a caller comparing
+    one document with several can compute once."""
     if not ua.size or not ub.size:
         return 0.0
     at = np.minimum(np.searchsorted(ub, ua), ub.size - 1)

@@ -24,7 +24,15 @@ from reuse import __version__
 from reuse.align import WordPassage, align_many, covered, merge_fragments
 from reuse.candidates import candidates_from_counts, count_codes, shared_codes
 from reuse.errors import InputError, SettingsError
-from reuse.fingerprint import jaccard, joined_hashes, mix, run_hashes, sampled, shingle_hashes
+from reuse.fingerprint import (
+    distinct,
+    jaccard_of_sets,
+    joined_hashes,
+    mix,
+    run_hashes,
+    sampled,
+    shingle_hashes,
+)
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import (
     Document,
@@ -623,26 +631,20 @@ def _unship(shipped: Any) -> list[_Batch]:
 
 
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
-    documents, settings = _shared["documents"], _shared["settings"]
+    settings: Settings = _shared["settings"]
     prepared: list[_Prepared] = _shared["prepared"]
-    indexed: dict[int, Sentences] = _shared.setdefault("indexed", {})
-    reworded = settings.reworded_for(len(documents))
-
-    def sentence_index(k: int) -> Sentences:
-        if k not in indexed:
-            if len(indexed) >= _DOCUMENT_CACHE:
-                indexed.clear()
-            p = prepared[k]
-            indexed[k] = index_sentences(p.tokens(), documents[k].text, p.boilerplate)
-        return indexed[k]
-
+    reworded = settings.reworded_for(len(prepared))
     kept = []
     exact = align_many([(prepared[i].hashes, prepared[j].hashes) for i, j in planned], settings)
     for (i, j), word_passages in zip(planned, exact, strict=True):
         pa, pb = prepared[i], prepared[j]
         fragments = []
         if reworded:
-            fragments = match_sentences(sentence_index(i), sentence_index(j), threshold=reworded)
+            fragments = match_sentences(
+                _kept("sentences", i, _sentences),
+                _kept("sentences", j, _sentences),
+                threshold=reworded,
+            )
         word_passages = merge_fragments(
             word_passages,
             [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
@@ -687,7 +689,9 @@ def _pair_report(
     pa, pb = prepared[i], prepared[j]
     topic = 0.0
     if "topics" in _shared:
-        topic = HashedTopics.cosine(_topic_row(i), _topic_row(j))
+        topic = HashedTopics.cosine(
+            _kept("topic_rows", i, _topic_row), _kept("topic_rows", j, _topic_row)
+        )
     a_shared = covered([(p.a_start, p.a_end) for p in word_passages])
     b_shared = covered([(p.b_start, p.b_end) for p in word_passages])
     return (
@@ -698,7 +702,9 @@ def _pair_report(
         a_shared / max(1, len(pa)),
         b_shared / max(1, len(pb)),
         topic,
-        jaccard(pa.shingles, pb.shingles),
+        jaccard_of_sets(
+            _kept("shingle_sets", i, _shingle_set), _kept("shingle_sets", j, _shingle_set)
+        ),
         _found_passages(word_passages, a_chars, b_chars),
     )
 
@@ -709,13 +715,31 @@ def _topic_terms(p: _Prepared) -> U64:
 
 
 def _topic_row(k: int) -> tuple[U64, npt.NDArray[np.float64]]:
-    """Document ``k``'s topic row, kept while it may serve another pair."""
-    rows: dict[int, tuple[U64, npt.NDArray[np.float64]]] = _shared.setdefault("topic_rows", {})
-    if k not in rows:
-        if len(rows) >= _DOCUMENT_CACHE:
-            rows.clear()
-        rows[k] = _shared["topics"].row(_topic_terms(_shared["prepared"][k]))
-    return rows[k]
+    """Document ``k``'s topic row."""
+    topics: HashedTopics = _shared["topics"]
+    return topics.row(_topic_terms(_shared["prepared"][k]))
+
+
+def _sentences(k: int) -> Sentences:
+    """Document ``k``'s sentence index, for reworded search."""
+    p: _Prepared = _shared["prepared"][k]
+    return index_sentences(p.tokens(), _shared["documents"][k].text, p.boilerplate)
+
+
+def _shingle_set(k: int) -> U64:
+    """Document ``k``'s distinct sampled shingles, sorted."""
+    return distinct(_shared["prepared"][k].shingles)
+
+
+def _kept(name: str, k: int, make: Callable[[int], T]) -> T:
+    """``make(k)``, kept in the cache ``name`` while it may serve another pair (a
+    document is in a few pairs, and a chunk of pairs often repeats one)."""
+    cache: dict[int, T] = _shared.setdefault(name, {})
+    if k not in cache:
+        if len(cache) >= _DOCUMENT_CACHE:
+            cache.clear()
+        cache[k] = make(k)
+    return cache[k]
 
 
 class _Workers:

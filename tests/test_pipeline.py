@@ -514,3 +514,22 @@ def test_worker_processes_run_without_numpy_huge_pages() -> None:
             assert pipeline._use_hugepages(True) is True  # restored afterwards
     finally:
         pipeline._use_hugepages(bool(before))
+
+
+def test_documents_kept_while_aligning_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sentence indexes, topic rows and shingle sets are kept per document while it may
+    serve another pair; a cache that keeps next to nothing gives the same result."""
+    from reuse import pipeline
+    from reuse.render.data import write_jsonl
+
+    docs = _planted_corpus(60, seed=8)
+    # Sampled topics and reworded search too, so every kept kind is used.
+    settings = reuse.Settings(topic_matrix_limit=10, reworded=0.33)
+    outputs = []
+    for size in (pipeline._DOCUMENT_CACHE, 1):
+        monkeypatch.setattr(pipeline, "_DOCUMENT_CACHE", size)
+        buffer = io.StringIO()
+        write_jsonl(reuse.compare(docs, settings), buffer)
+        outputs.append(buffer.getvalue())
+    assert outputs[0].count("\n") > 20
+    assert outputs[0] == outputs[1]
