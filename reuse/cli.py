@@ -346,7 +346,12 @@ def compare(
                 progress=_reporter(bar),
                 workers=workers,
             )
-        writers = {Format.json: write_json, Format.jsonl: write_jsonl, Format.csv: write_csv}
+        writers: dict[Format, Callable[..., None]] = {
+            Format.json: write_json,
+            # Many pairs are formatted on as many cores as they were compared on.
+            Format.jsonl: functools.partial(write_jsonl, workers=workers),
+            Format.csv: functools.partial(write_csv, workers=workers),
+        }
         with _output(output) as out:
             if format_ in writers:
                 # A bar only while the data goes to a file or a pipe, not between its lines.

@@ -504,10 +504,12 @@ def test_worker_processes_run_without_numpy_huge_pages() -> None:
         for workers, expected in ((2, False), (1, True)):
             seen: list[bool | None] = []
 
-            def report(stage: str, done: int, total: int, e: bool = expected) -> None:
+            def report(
+                stage: str, done: int, total: int, e: bool = expected, s: list[bool | None] = seen
+            ) -> None:
                 # Reads the switch (setting it to what it should already be).
                 if stage in ("fingerprinting", "aligning"):
-                    seen.append(pipeline._use_hugepages(e))
+                    s.append(pipeline._use_hugepages(e))
 
             reuse.compare(_planted_corpus(40, seed=3), workers=workers, progress=report)
             assert seen and set(seen) == {expected}

@@ -167,9 +167,52 @@ def test_writers_report_progress_and_write_the_same_bytes(writer: Any) -> None:
     total = len(res.pairs)
     assert total and seen[0] == ("writing", 0, total) and seen[-1] == ("writing", total, total)
     # A large result reports as it goes, not only at the end.
-    many = Result(res.documents, res.words, res.pairs * 2500, res.topic, res.settings)
+    copies = 3 * max(data._PROGRESS_EVERY, data._RENDER_CHUNK) // len(res.pairs) + 500
+    many = Result(res.documents, res.words, res.pairs * copies, res.topic, res.settings)
     seen.clear()
     writer(many, io.StringIO(), progress=lambda *args: seen.append(args))
     done = [d for _, d, _ in seen]
     assert len(done) > 3 and done == sorted(done) and done[-1] == len(many.pairs)
     assert len(many.pairs) > data._PROGRESS_EVERY
+
+
+@pytest.mark.parametrize("writer", [write_jsonl, write_csv])
+def test_many_pairs_are_formatted_on_several_cores_with_the_same_bytes(
+    writer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reuse.render import data
+    from tests.test_pipeline import _planted_corpus
+
+    monkeypatch.setattr(data, "_PARALLEL_FROM", 10)
+    monkeypatch.setattr(data, "_RENDER_CHUNK", 7)
+    res = reuse.compare(_planted_corpus(60, seed=4))
+    assert len(res.pairs) > 3 * data._RENDER_CHUNK
+    outputs = []
+    for workers in (1, 2, 3, 0):
+        out = io.StringIO()
+        writer(res, out, workers=workers)
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+
+
+def test_formatting_runs_in_worker_processes_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from reuse.render import data
+
+    monkeypatch.setattr(data, "_PARALLEL_FROM", 10)
+    monkeypatch.setattr(data, "_RENDER_CHUNK", 3)
+    pairs = result().pairs * 40
+
+    def render(chunk: Any, texts: Any) -> str:
+        return f"{len(chunk)}:{os.getpid()},"
+
+    parts = list(data._rendered(pairs, render, {}, 2, None))
+    assert [int(p.split(":")[0]) for p in parts] == [3] * 13 + [1]
+    pids = {int(p.split(":")[1].rstrip(",")) for p in parts}
+    assert os.getpid() not in pids and len(pids) >= 1
+    # Too few pairs, or one worker: formatted here.
+    serial = list(data._rendered(pairs[:9], render, {}, 2, None))
+    serial += list(data._rendered(pairs, render, {}, 1, None))
+    assert {int(p.split(":")[1].rstrip(",")) for p in serial} == {os.getpid()}
+    assert not data._rendering  # nothing left behind

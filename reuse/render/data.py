@@ -8,9 +8,13 @@ deterministic for the same result.
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import math
-from collections.abc import Iterator, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from reuse.model import PairResult, Passage, Progress, Result
@@ -185,21 +189,34 @@ def _number(value: float) -> str:
     return json.dumps(rounded)
 
 
-def write_jsonl(result: Result, out: TextIO, *, progress: Progress | None = None) -> None:
-    """Write one JSON object per reported pair, one per line."""
-    for pair in _reporting(result.pairs, progress):
-        out.write(pair_json(pair))
-        out.write("\n")
-    if progress is not None:
-        progress("writing", len(result.pairs), len(result.pairs))
+def write_jsonl(
+    result: Result, out: TextIO, *, progress: Progress | None = None, workers: int = 1
+) -> None:
+    """Write one JSON object per reported pair, one per line; formatted by ``workers``
+    processes (0: one per core) when there are many pairs, with the same bytes."""
+    for text in _rendered(result.pairs, _jsonl_lines, {}, workers, progress):
+        out.write(text)
 
 
-def write_csv(result: Result, out: TextIO, *, progress: Progress | None = None) -> None:
-    """Write one row per passage, with both passages' text for spreadsheet readers."""
+def _jsonl_lines(pairs: Sequence[PairResult], texts: Mapping[str, str]) -> str:
+    return "".join([pair_json(pair) + "\n" for pair in pairs])
+
+
+def write_csv(
+    result: Result, out: TextIO, *, progress: Progress | None = None, workers: int = 1
+) -> None:
+    """Write one row per passage, with both passages' text for spreadsheet readers;
+    formatted by ``workers`` processes (0: one per core) when there are many pairs."""
+    csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
     texts = {d.id: d.text for d in result.documents}
+    for text in _rendered(result.pairs, _csv_rows, texts, workers, progress):
+        out.write(text)
+
+
+def _csv_rows(pairs: Sequence[PairResult], texts: Mapping[str, str]) -> str:
+    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for pair in _reporting(result.pairs, progress):
+    for pair in pairs:
         if not pair.passages:
             # Only under --pairs: a listed pair sharing nothing still gets its row.
             writer.writerow(
@@ -241,5 +258,65 @@ def write_csv(result: Result, out: TextIO, *, progress: Progress | None = None) 
                     texts[pair.b][p.b.start : p.b.end],
                 ]
             )
+    return out.getvalue()
+
+
+_Render = Callable[[Sequence[PairResult], Mapping[str, str]], str]
+# Pairs formatted at a time, and the fewest pairs worth starting processes for (a
+# process costs about as much as formatting a few thousand pairs).
+_RENDER_CHUNK = 2_000
+_PARALLEL_FROM = 20_000
+# What worker processes format, by a token of its own: set before they start, so
+# they inherit it instead of receiving every pair through a pipe.
+_rendering: dict[int, tuple[Sequence[PairResult], _Render, Mapping[str, str]]] = {}
+_tokens = itertools.count()
+
+
+def _render_span(task: tuple[int, int, int]) -> str:
+    token, start, end = task
+    pairs, render, texts = _rendering[token]
+    return render(pairs[start:end], texts)
+
+
+def _rendered(
+    pairs: Sequence[PairResult],
+    render: _Render,
+    texts: Mapping[str, str],
+    workers: int,
+    progress: Progress | None,
+) -> Iterator[str]:
+    """``render`` of the pairs a chunk at a time, in order: in this process, or in
+    ``workers`` forked ones (0: one per core) when there are enough pairs to gain."""
+    spans = [
+        (start, min(start + _RENDER_CHUNK, len(pairs)))
+        for start in range(0, len(pairs), _RENDER_CHUNK)
+    ]
+    processes = workers or os.cpu_count() or 1
+    parallel = (
+        processes > 1
+        and len(pairs) >= _PARALLEL_FROM
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not parallel:
+        texts_of: Iterator[str] = (render(pairs[a:b], texts) for a, b in spans)
+        yield from _reported(spans, texts_of, len(pairs), progress)
+        return
+    token = next(_tokens)
+    _rendering[token] = (pairs, render, texts)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(processes, len(spans))) as pool:
+            texts_of = pool.imap(_render_span, [(token, a, b) for a, b in spans])
+            yield from _reported(spans, texts_of, len(pairs), progress)
+    finally:
+        del _rendering[token]
+
+
+def _reported(
+    spans: list[tuple[int, int]], texts: Iterator[str], total: int, progress: Progress | None
+) -> Iterator[str]:
+    for (start, _), text in zip(spans, texts, strict=True):
+        if progress is not None:
+            progress("writing", start, total)
+        yield text
     if progress is not None:
-        progress("writing", len(result.pairs), len(result.pairs))
+        progress("writing", total, total)
