@@ -80,7 +80,7 @@ def _child_reuse(articles: Path, out: Path, workers: int) -> None:
     stages["reading"] = time.perf_counter() - started
     result = reuse.compare(loaded.documents, progress=progress, workers=workers)
     with out.open("w", encoding="utf-8") as f:
-        write_jsonl(result, f)
+        write_jsonl(result, f, workers=workers)
     wall = time.perf_counter() - started
     print(
         json.dumps(
