@@ -292,8 +292,8 @@ def compare(
         int,
         typer.Option(
             min=0,
-            help="Processes to fingerprint and align in; 0 uses every core. The output is "
-            "the same for any number.",
+            help="Processes to fingerprint, align and format JSONL or CSV output in; 0 uses "
+            "every core. The output is the same for any number.",
         ),
     ] = 0,
     text_col: ColumnOption = "text",

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from reuse.fingerprint import HashSet, mix, postings, run_starts, word_hashes
+from reuse.fingerprint import HashSet, postings, run_starts, word_hashes
 
 __all__ = ["HashedTopics", "TopicModel", "fit_topics"]
 
@@ -97,7 +97,8 @@ class HashedTopics:
     """
 
     def __init__(self, vocabulary: U64, idf: F64, bits: int) -> None:
-        # Words are ``mix(hash) >> bits``, as the fitting sort packed them.
+        # Words are ``hash >> bits``, as the fitting sort packed them (word hashes are
+        # already mixed, every bit random).
         self.vocabulary, self.idf, self._bits = vocabulary, idf, bits
 
     @staticmethod
@@ -118,7 +119,7 @@ class HashedTopics:
         owners = np.repeat(
             np.arange(n, dtype=np.int64), np.fromiter((d.size for d in documents), np.int64, n)
         )
-        keys, _, bits = postings(np.concatenate(documents), owners, n)
+        keys, _, bits = postings(np.concatenate(documents), owners, n, mixed=True)
         firsts = np.flatnonzero(run_starts(keys))
         df = np.diff(np.append(firsts, keys.size))
         idf = np.log((1 + n) / (1 + df)) + 1.0
@@ -128,7 +129,7 @@ class HashedTopics:
         """A document's row: the vocabulary positions it uses, sorted, and their weights."""
         if not terms.size or not self.vocabulary.size:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float64)
-        words = np.sort(mix(terms) >> np.uint64(self._bits))
+        words = np.sort(terms >> np.uint64(self._bits))
         firsts = np.flatnonzero(run_starts(words))
         counts = np.diff(np.append(firsts, words.size))
         words = words[firsts]
