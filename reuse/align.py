@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> li
     """Chain runs (sorted by position in a) whose gaps are small edits."""
     active: list[_Chain] = []
     done: list[_Chain] = []
+    # Comparisons rather than max() and abs(): this loop runs for every run of every pair.
     for i0, j0, length in runs:
         still: list[_Chain] = []
         for chain in active:
@@ -121,16 +123,20 @@ def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> li
         for chain in active:
             if j0 < chain.b_start:
                 continue
-            shift = max(0, chain.a_end - i0, chain.b_end - j0)
+            shift = chain.a_end - i0
+            if chain.b_end - j0 > shift:
+                shift = chain.b_end - j0
+            if shift < 0:
+                shift = 0
             if shift >= length:
                 continue
             gap_a = i0 + shift - chain.a_end
             gap_b = j0 + shift - chain.b_end
-            if max(gap_a, gap_b) > max_gap or abs(gap_a - gap_b) > max_indel:
+            gap = gap_a if gap_a > gap_b else gap_b
+            if gap > max_gap or not -max_indel <= gap_a - gap_b <= max_indel:
                 continue
-            key = (max(gap_a, gap_b), -chain.matched)
-            if best is None or key < best[:2]:
-                best = (key[0], key[1], chain, shift)
+            if best is None or gap < best[0] or (gap == best[0] and -chain.matched < best[1]):
+                best = (gap, -chain.matched, chain, shift)
         if best is None:
             active.append(_Chain(i0, j0, i0 + length, j0 + length, length))
         else:
@@ -140,6 +146,11 @@ def _chain(runs: list[tuple[int, int, int]], max_gap: int, max_indel: int) -> li
     return done + active
 
 
+# A word edit from its plain tuple, without a Python call (the named tuple's own
+# constructor is one).
+_word_edit = functools.partial(tuple.__new__, WordEdit)
+
+
 def _edits(
     opcodes: list[tuple[str, int, int, int, int]], a0: int, b0: int
 ) -> tuple[int, list[WordEdit]]:
@@ -147,16 +158,18 @@ def _edits(
     adjacent inserts and deletes."""
     matched = 0
     edits: list[WordEdit] = []
+    last_a = last_b = -1  # where the last edit ends
     for tag, a1, a2, b1, b2 in opcodes:
         if tag == "equal":
             matched += a2 - a1
             continue
         a1, a2, b1, b2 = a1 + a0, a2 + a0, b1 + b0, b2 + b0
-        if edits and edits[-1].a_end == a1 and edits[-1].b_end == b1:
+        if a1 == last_a and b1 == last_b:
             prev = edits.pop()
-            a1, b1 = prev.a_start, prev.b_start
+            a1, b1 = prev[1], prev[3]
         kind = "replace" if a2 > a1 and b2 > b1 else ("delete" if a2 > a1 else "insert")
-        edits.append(WordEdit(kind, a1, a2, b1, b2))
+        edits.append(_word_edit((kind, a1, a2, b1, b2)))
+        last_a, last_b = a2, b2
     return matched, edits
 
 
