@@ -173,12 +173,22 @@ def _edits(
     return matched, edits
 
 
-def _refine(a: list[int], b: list[int], chain: _Chain) -> WordPassage | None:
+Words = U64 | list[int]
+"""A document's word hashes, as an array or a list."""
+
+
+def _stretch(words: Words, start: int, end: int) -> list[int]:
+    """``words[start:end]`` as a list (only the stretch of an array is converted)."""
+    part = words[start:end]
+    return part if isinstance(part, list) else part.tolist()
+
+
+def _refine(a: Words, b: Words, chain: _Chain) -> WordPassage | None:
     """Align a chain's stretch word by word; None when not one word matches."""
     a0, b0 = chain.a_start, chain.b_start
     ops = cast(
         "list[tuple[str, int, int, int, int]]",
-        Indel.opcodes(a[a0 : chain.a_end], b[b0 : chain.b_end]).as_list(),
+        Indel.opcodes(_stretch(a, a0, chain.a_end), _stretch(b, b0, chain.b_end)).as_list(),
     )
     # A chain starts and ends on exact runs, but LCS may pick an equal-cost alignment
     # that does not; trim any edit at either end so the passage starts and ends matched.
@@ -249,14 +259,10 @@ def align_many(pairs: Sequence[tuple[U64, U64]], settings: Settings) -> list[lis
     for (a, b), runs in zip(pairs, _batch_runs(pairs, k, settings.max_gap, enough), strict=True):
         chains = _chain(runs, settings.max_gap, settings.max_indel)
         passages = []
-        a_ids: list[int] | None = None
-        b_ids: list[int] | None = None
         for chain in chains:
             if chain.matched < enough:
                 continue
-            if a_ids is None or b_ids is None:
-                a_ids, b_ids = a.tolist(), b.tolist()
-            passage = _refine(a_ids, b_ids, chain)
+            passage = _refine(a, b, chain)
             if (
                 passage is not None
                 and passage.a_end - passage.a_start >= settings.min_words
@@ -416,7 +422,6 @@ def merge_fragments(
     """
     if not fragments and len(passages) < 2:
         return passages
-    a_ids, b_ids = a.tolist(), b.tolist()
     kept = list(passages)
     merged = []
     for a0, a1, b0, b1 in fragments:
@@ -434,19 +439,17 @@ def merge_fragments(
             a0, a1 = min(a0, p.a_start), max(a1, p.a_end)
             b0, b1 = min(b0, p.b_start), max(b1, p.b_end)
         kept = [p for p in kept if p not in inside]
-        passage = _refine(a_ids, b_ids, _Chain(a0, b0, a1, b1, 0))
+        passage = _refine(a, b, _Chain(a0, b0, a1, b1, 0))
         if (
             passage is not None
             and passage.a_end - passage.a_start >= settings.min_words
             and passage.b_end - passage.b_start >= settings.min_words
         ):
             merged.append(passage)
-    return join_adjacent(_drop_overlapping(kept + merged), a_ids, b_ids)
+    return join_adjacent(_drop_overlapping(kept + merged), a, b)
 
 
-def join_adjacent(
-    passages: list[WordPassage], a_ids: list[int], b_ids: list[int]
-) -> list[WordPassage]:
+def join_adjacent(passages: list[WordPassage], a: Words, b: Words) -> list[WordPassage]:
     """Join passages that follow each other in both documents across a similar gap.
 
     A sentence rewritten in both documents leaves gaps of similar length on both sides
@@ -465,7 +468,7 @@ def join_adjacent(
             and max(gap_a, gap_b) <= JOIN_GAP
             and max(gap_a, gap_b) <= JOIN_RATIO * min(gap_a, gap_b) + JOIN_SLACK
         ):
-            joined = _refine(a_ids, b_ids, _Chain(p.a_start, p.b_start, q.a_end, q.b_end, 0))
+            joined = _refine(a, b, _Chain(p.a_start, p.b_start, q.a_end, q.b_end, 0))
         if joined is None:
             n += 1
         else:
