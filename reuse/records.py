@@ -81,8 +81,8 @@ class RecordParser:
         self, lines: Iterable[str], share: Callable[[int], float], path: str, file_id: str
     ) -> list[tuple[Document, str]]:
         """`parse` for JSON Lines given one line at a time (with or without its
-        "\\n"), so a large file is never whole in memory; ``share(n)`` is how far through the file
-        the first ``n`` lines are, for progress."""
+        "\\n"), so a large file is never whole in memory; ``share(n)`` is how far
+        through the file the first ``n`` lines are, for progress."""
         return self._documents(self._jsonl_records(lines, share, path), path, file_id)
 
     def _jsonl_records(
