@@ -166,7 +166,7 @@ def _edits(
         a1, a2, b1, b2 = a1 + a0, a2 + a0, b1 + b0, b2 + b0
         if a1 == last_a and b1 == last_b:
             prev = edits.pop()
-            a1, b1 = prev[1], prev[3]
+            a1, b1 = prev.a_start, prev.b_start
         kind = "replace" if a2 > a1 and b2 > b1 else ("delete" if a2 > a1 else "insert")
         edits.append(_word_edit((kind, a1, a2, b1, b2)))
         last_a, last_b = a2, b2
