@@ -564,70 +564,84 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _prepare_shipped(span: tuple[int, int]) -> Any:
-    """`_prepare_chunk` in a worker: the arrays go into one file in shared memory, which
-    the parent maps (`_unship`) instead of reading them through the pipe. Without room
-    there, the batches go through the pipe as they are."""
-    batches = _prepare_chunk(span)
-    if multiprocessing.parent_process() is None:
-        return batches  # not in a worker: nothing to ship
+def _ship(arrays: Sequence[npt.NDArray[Any]]) -> tuple[str, list[tuple[str, int, int]]] | None:
+    """Write ``arrays`` into one file in shared memory, for the parent to map
+    (`_mapped`) instead of reading them through the pipe (which carries a few hundred
+    MB/s); None where there is no room."""
     try:
         fd, path = tempfile.mkstemp(prefix=_shipping_prefix(os.getppid()), dir=_SHM)
     except OSError:
-        return batches
+        return None
     layout = []
     try:
         with os.fdopen(fd, "wb") as out:
             at = 0
-            for batch in batches:
-                for name in _ARRAYS:
-                    array = np.ascontiguousarray(getattr(batch, name))
-                    out.write(array.data.cast("B"))
-                    layout.append((array.dtype.str, array.size, at))
-                    at += array.nbytes
-                    pad = -at % 8
-                    out.write(b"\0" * pad)
-                    at += pad
+            for array in arrays:
+                array = np.ascontiguousarray(array)
+                out.write(array.data.cast("B"))
+                layout.append((array.dtype.str, array.size, at))
+                at += array.nbytes
+                pad = -at % 8
+                out.write(b"\0" * pad)
+                at += pad
     except OSError:
         os.unlink(path)
+        return None
+    return path, layout
+
+
+def _mapped(path: str, layout: list[tuple[str, int, int]]) -> list[npt.NDArray[Any]]:
+    """The arrays `_ship` wrote, mapped from its file, which is removed at once.
+
+    The mapping is shared: masking boilerplate writes into it without a copy of any
+    page, and workers forked later read the same pages. (A private writable mapping
+    would copy every page as it is mapped.)"""
+    with open(path, "r+b") as f:
+        size = os.fstat(f.fileno()).st_size
+        mapped = _map_shared(f.fileno(), size) if size else b""
+    os.unlink(path)
+    return [
+        np.frombuffer(mapped, dtype=dtype, count=count, offset=at) for dtype, count, at in layout
+    ]
+
+
+def _prepare_shipped(span: tuple[int, int]) -> Any:
+    """`_prepare_chunk` in a worker, its arrays shipped in shared memory (`_ship`);
+    without room there, the batches go through the pipe as they are."""
+    batches = _prepare_chunk(span)
+    if multiprocessing.parent_process() is None:
+        return batches  # not in a worker: nothing to ship
+    shipped = _ship([getattr(b, name) for b in batches for name in _ARRAYS])
+    if shipped is None:
         return batches
     rest = [
         dataclasses.replace(b, **{name: None for name in _ARRAYS})  # type: ignore[arg-type]
         for b in batches
     ]
-    return (path, layout, rest)
+    return (*shipped, rest)
 
 
-def _map_privately(fd: int, size: int) -> mmap.mmap:
-    """Map a file copy-on-write, its pages mapped at once where the system allows: the
-    parent maps while workers still prepare, and would otherwise fault on every page
-    later, one at a time."""
+def _map_shared(fd: int, size: int) -> mmap.mmap:
+    """Map a file shared and writable, its pages mapped at once where the system
+    allows: the parent maps while workers still prepare, and would otherwise fault on
+    every page later, one at a time."""
     populate = getattr(mmap, "MAP_POPULATE", 0)
-    if populate and hasattr(mmap, "MAP_PRIVATE"):
+    if populate and hasattr(mmap, "MAP_SHARED"):
         return mmap.mmap(
-            fd, size, flags=mmap.MAP_PRIVATE | populate, prot=mmap.PROT_READ | mmap.PROT_WRITE
+            fd, size, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ | mmap.PROT_WRITE
         )
-    return mmap.mmap(fd, size, access=mmap.ACCESS_COPY)
+    return mmap.mmap(fd, size, access=mmap.ACCESS_WRITE)
 
 
 def _unship(shipped: Any) -> list[_Batch]:
-    """The batches `_prepare_shipped` made, their arrays mapped from its file (privately:
-    masking boilerplate writes into them) and the file removed at once."""
+    """The batches `_prepare_shipped` made, their arrays mapped (`_mapped`)."""
     if isinstance(shipped, list):
         return shipped
     path, layout, rest = shipped
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        mapped = _map_privately(f.fileno(), size) if size else b""
-    os.unlink(path)
-    out = []
-    for n, batch in enumerate(rest):
-        arrays = {}
-        for k, name in enumerate(_ARRAYS):
-            dtype, count, at = layout[n * len(_ARRAYS) + k]
-            arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=at)
-        out.append(dataclasses.replace(batch, **arrays))
-    return out
+    arrays = iter(_mapped(path, layout))
+    return [
+        dataclasses.replace(batch, **{name: next(arrays) for name in _ARRAYS}) for batch in rest
+    ]
 
 
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
