@@ -339,16 +339,16 @@ def _batch_runs(
     i = ta - first[segment[ta]]
     j = tb - first[segment[tb]]
     # Runs: seeds on one diagonal, consecutive in a.
-    order = np.lexsort((i, i - j, pair))
-    pair, i, j = pair[order], i[order], j[order]
-    diag = i - j
+    span = int(j.max()) + 1
+    pair, diag, i = _sort_rows(pair, i - j + span, i)
+    diag -= span
+    j = i - diag
     breaks = np.flatnonzero((np.diff(pair) != 0) | (np.diff(diag) != 0) | (np.diff(i) != 1)) + 1
     run_start = np.concatenate(([0], breaks)).astype(np.int64)
     run_end = np.append(breaks, i.size)
     r_pair, i0, j0 = pair[run_start], i[run_start], j[run_start]
     length = run_end - run_start + (k - 1)
-    order = np.lexsort((j0, i0, r_pair))
-    r_pair, i0, j0, length = r_pair[order], i0[order], j0[order], length[order]
+    r_pair, i0, j0, length = _sort_rows(r_pair, i0, j0, length)
     end = i0 + length
     # Isolated short runs: no earlier run ends, and no later run starts, within max_gap.
     new_pair = run_starts(r_pair)
@@ -375,6 +375,27 @@ def _batch_runs(
         )
         for p in range(len(pairs))
     ]
+
+
+def _sort_rows(*columns: I64) -> list[I64]:
+    """Rows of non-negative ``columns`` sorted by the first column, then the next, and so
+    on; returned as columns. One sort of each row packed into one number where the
+    columns fit in 63 bits (several times faster than a sort by each), else a sort by
+    each."""
+    bits = [max(1, int(c.max()).bit_length()) for c in columns]
+    if sum(bits) > 63:
+        order = np.lexsort(columns[::-1])
+        return [c[order] for c in columns]
+    key = np.zeros(columns[0].size, dtype=np.int64)
+    for column, width in zip(columns, bits, strict=True):
+        key <<= width
+        key |= column
+    key.sort()
+    out = []
+    for width in reversed(bits):
+        out.append(key & ((1 << width) - 1))
+        key >>= width
+    return out[::-1]
 
 
 def _both_sides(hashes: U64, segment: I64) -> npt.NDArray[np.bool_]:

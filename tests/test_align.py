@@ -355,3 +355,23 @@ def test_shingles_without_a_match_across_are_mostly_left_out(seed: int, n_pairs:
     unmatched = int(np.count_nonzero(~matched))
     if unmatched >= 200:
         assert np.count_nonzero(keep[~matched]) <= unmatched / 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 300), st.integers(0, 2**20), st.integers(0, 2**20)),
+        min_size=1,
+        max_size=40,
+    ),
+    wide=st.booleans(),
+)
+def test_rows_sort_by_each_column_in_turn(rows: list[tuple[int, int, int]], wide: bool) -> None:
+    """Packed into one number, or (too wide to pack) sorted column by column."""
+    from reuse.align import _sort_rows
+
+    if wide:  # 63 bits cannot hold the three columns
+        rows = [(p, i << 30, j << 30) for p, i, j in rows]
+    columns = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)]
+    got = _sort_rows(*columns)
+    assert [tuple(map(int, r)) for r in zip(*got, strict=True)] == sorted(rows)
