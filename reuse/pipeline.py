@@ -668,6 +668,8 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
         )
         if word_passages or _shared["keep_empty"]:
             kept.append((i, j, word_passages))
+    if "topics" in _shared:
+        _keep_all("topic_rows", [k for i, j, _ in kept for k in (i, j)], _topic_rows)
     # Every range of every pair in characters, in one lookup.
     doc: list[int] = []
     first: list[int] = []
@@ -730,8 +732,14 @@ def _topic_terms(p: _Prepared) -> U64:
 
 def _topic_row(k: int) -> tuple[U64, npt.NDArray[np.float64]]:
     """Document ``k``'s topic row."""
+    return _topic_rows([k])[0]
+
+
+def _topic_rows(ks: list[int]) -> list[tuple[U64, npt.NDArray[np.float64]]]:
+    """Documents ``ks``' topic rows, made together."""
     topics: HashedTopics = _shared["topics"]
-    return topics.row(_topic_terms(_shared["prepared"][k]))
+    prepared: list[_Prepared] = _shared["prepared"]
+    return topics.rows([_topic_terms(prepared[k]) for k in ks])
 
 
 def _sentences(k: int) -> Sentences:
@@ -754,6 +762,17 @@ def _kept(name: str, k: int, make: Callable[[int], T]) -> T:
             cache.clear()
         cache[k] = make(k)
     return cache[k]
+
+
+def _keep_all(name: str, ks: list[int], make_all: Callable[[list[int]], list[T]]) -> None:
+    """Put into the cache ``name`` (see `_kept`) those of ``ks`` it lacks, made together
+    by ``make_all``."""
+    cache: dict[int, T] = _shared.setdefault(name, {})
+    missing = sorted({k for k in ks if k not in cache})
+    if missing:
+        if len(cache) + len(missing) > _DOCUMENT_CACHE:
+            cache.clear()
+        cache.update(zip(missing, make_all(missing), strict=True))
 
 
 class _Workers:

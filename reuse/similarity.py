@@ -8,6 +8,7 @@ reported pairs only, with word weights learnt from a sample.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -138,6 +139,41 @@ class HashedTopics:
         weights = (1.0 + np.log(counts[known])) * self.idf[at[known]]
         norm = float(np.sqrt(weights @ weights))
         return words[known], weights / norm if norm else weights
+
+    def rows(self, terms: Sequence[U64]) -> list[tuple[U64, F64]]:
+        """`row` of each of many documents, with the same values: one sort and one
+        vocabulary lookup for all of them instead of one each."""
+        n = len(terms)
+        if not n or not self.vocabulary.size:
+            return [self.row(t) for t in terms]
+        sizes = np.fromiter((t.size for t in terms), dtype=np.int64, count=n)
+        doc = np.repeat(np.arange(n, dtype=np.uint64), sizes)
+        words = np.concatenate(terms) >> np.uint64(self._bits)
+        # Sorted by document, then word: both in one number where the document's index
+        # fits above the word (``bits`` high bits are free), else a sort by each.
+        if n.bit_length() <= self._bits:
+            shift = np.uint64(64 - self._bits)
+            key = np.sort((doc << shift) | words)
+            doc, words = key >> shift, key & ((np.uint64(1) << shift) - np.uint64(1))
+        else:
+            order = np.lexsort((words, doc))
+            doc, words = doc[order], words[order]
+        firsts = np.flatnonzero(run_starts(words) | run_starts(doc))
+        counts = np.diff(np.append(firsts, words.size))
+        words, doc = words[firsts], doc[firsts]
+        at = np.minimum(np.searchsorted(self.vocabulary, words), self.vocabulary.size - 1)
+        known = self.vocabulary[at] == words
+        words, doc = words[known], doc[known]
+        weights = (1.0 + np.log(counts[known])) * self.idf[at[known]]
+        bounds = np.searchsorted(doc, np.arange(n + 1, dtype=np.uint64)).tolist()
+        out = []
+        for lo, hi in itertools.pairwise(bounds):
+            # A copy of its own for each, as `row` makes: the same dot product, bit
+            # for bit.
+            own = weights[lo:hi].copy()
+            norm = float(np.sqrt(own @ own))
+            out.append((words[lo:hi], own / norm if norm else own))
+        return out
 
     @staticmethod
     def cosine(a: tuple[U64, F64], b: tuple[U64, F64]) -> float:

@@ -103,6 +103,26 @@ def test_hashed_topics_equal_scikit_learn(docs: list[list[str]]) -> None:
             assert got == pytest.approx(want, abs=1e-9)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    docs=st.lists(st.lists(st.sampled_from(VOCABULARY), max_size=25), min_size=1, max_size=12),
+    fitted=st.integers(1, 12),
+)
+def test_rows_made_together_equal_rows_made_one_by_one(docs: list[list[str]], fitted: int) -> None:
+    """Bit for bit, including empty documents and words the fit never saw; with few
+    documents fitted, there is no room to pack a document number above its words."""
+    scanned = scan([" ".join(words) for words in docs])
+    terms = [HashedTopics.terms(word_hashes(w.joined.split()), w.topical) for w in scanned]
+    model = HashedTopics.fit(terms[:fitted])
+    together = model.rows(terms)
+    assert len(together) == len(terms)
+    for (words, weights), term in zip(together, terms, strict=True):
+        alone_words, alone_weights = model.row(term)
+        assert words.dtype == alone_words.dtype and weights.dtype == alone_weights.dtype
+        assert words.tolist() == alone_words.tolist()
+        assert weights.tolist() == alone_weights.tolist()
+
+
 def test_hashed_topics_leave_out_words_the_sample_never_saw() -> None:
     scanned = scan(TEXTS)
     terms = [HashedTopics.terms(word_hashes(w.joined.split()), w.topical) for w in scanned]
