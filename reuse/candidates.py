@@ -22,6 +22,7 @@ from reuse.fingerprint import postings, run_starts
 
 __all__ = [
     "candidates_from_counts",
+    "chosen_pairs",
     "count_codes",
     "find_candidates",
     "find_candidates_flat",
@@ -174,6 +175,15 @@ def candidates_from_counts(
 ) -> list[tuple[int, int, int]]:
     """The pairs of `count_codes` sharing at least ``min_shared`` hashes, as
     `find_candidates` returns them."""
+    left, right, counts = chosen_pairs(codes, counts, min_shared=min_shared, groups=groups)
+    return list(zip(left.tolist(), right.tolist(), counts.tolist(), strict=True))
+
+
+def chosen_pairs(
+    codes: I64, counts: I64, *, min_shared: int, groups: Sequence[int] | None = None
+) -> tuple[I64, I64, I64]:
+    """`candidates_from_counts` as three arrays: left documents, right documents and
+    the hashes each pair shares."""
     chosen = counts >= min_shared
     pair_codes, counts = codes[chosen], counts[chosen]
     left = pair_codes >> 32
@@ -182,4 +192,4 @@ def candidates_from_counts(
         labels = np.asarray(groups, dtype=np.int64)
         cross = labels[left] != labels[right]
         left, right, counts = left[cross], right[cross], counts[cross]
-    return list(zip(left.tolist(), right.tolist(), counts.tolist(), strict=True))
+    return left, right, counts

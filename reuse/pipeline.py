@@ -8,6 +8,7 @@ import functools
 import gc
 import glob
 import importlib
+import itertools
 import mmap
 import multiprocessing
 import os
@@ -22,7 +23,7 @@ import numpy.typing as npt
 
 from reuse import __version__
 from reuse.align import WordPassage, align_many, covered, merge_fragments
-from reuse.candidates import candidates_from_counts, count_codes, shared_codes
+from reuse.candidates import chosen_pairs, count_codes, shared_codes
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import (
     distinct,
@@ -443,28 +444,28 @@ def _plan_pairs(
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
     _shared["index"] = (shingles, owners, len(documents), settings.max_df, groups)
+    parts: list[Any] = []
     try:
-        parts = list(range(_INDEX_PARTS))
-        tasks = [[part] for part in parts]
+        tasks = [[part] for part in range(_INDEX_PARTS)]
         if pool is not None:
             pool.close()  # workers forked from here on see the index
-        done: list[I64] = []
         counting = map(_index_parts, tasks) if pool is None else pool.map(_index_parts, tasks)
         meanwhile()
         for chunk in counting:
-            done += chunk
-            counted(len(done))
-        if pool is not None:
-            pool.close()  # and those that align need not keep it
-    finally:
+            parts += chunk
+            counted(len(parts))
         del _shared["index"]
-    merged = np.concatenate(done) if done else np.zeros(0, dtype=np.int64)
-    done.clear()
-    codes, shared = count_codes(merged)
-    found = candidates_from_counts(codes, shared, min_shared=settings.min_shared, groups=groups)
-    if not found:
+        left, right = _pairs_from_parts(parts, settings.min_shared, groups, pool)
+    finally:
+        _shared.pop("index", None)
+        for part in parts:
+            if isinstance(part[0], str):
+                with contextlib.suppress(OSError):
+                    os.unlink(part[0])
+        if pool is not None:
+            pool.close()  # workers that align need not keep the index
+    if not left.size:
         return []
-    left, right, _ = (np.array(column, dtype=np.int64) for column in zip(*found, strict=True))
     if groups is not None:
         first = np.asarray(groups, dtype=bool)[left]  # the reference first
     else:
@@ -483,12 +484,21 @@ def _plan_pairs(
 _INDEX_PARTS = 4
 
 
-def _index_part(part: int) -> I64:
+# Each part's codes are then counted in this many ranges of pair codes, each range
+# from every part at once.
+_CODE_RANGES = 8
+
+
+def _index_part(part: int) -> tuple[Any, ...]:
     """`shared_codes` of the shingles whose top bits are ``part``: parts hold disjoint
-    sets of hashes, so their codes put together are those of the whole."""
+    sets of hashes, so their codes put together are those of the whole.
+
+    Returns the codes (shipped in shared memory from a worker, `_ship`, as they are
+    otherwise) and, to cut the codes into ranges of about equal size, the codes at each
+    of `_CODE_RANGES` equal steps through them."""
     shingles, owners, n, max_df, groups = _shared["index"]
     chosen = shingles >> np.uint64(64 - (_INDEX_PARTS - 1).bit_length()) == part
-    return shared_codes(
+    codes = shared_codes(
         shingles[chosen],
         owners[chosen],
         n,
@@ -496,10 +506,73 @@ def _index_part(part: int) -> I64:
         groups=groups,
         mixed=True,
     )
+    return _counted_part(codes, ship=multiprocessing.parent_process() is not None)
 
 
-def _index_parts(parts: list[int]) -> list[I64]:
+def _counted_part(codes: I64, *, ship: bool) -> tuple[Any, ...]:
+    """A part's sorted ``codes`` as `_index_part` returns them: shipped when ``ship``
+    and there is room, then the codes at each of `_CODE_RANGES` equal steps."""
+    steps = (
+        codes[(np.arange(1, _CODE_RANGES) * codes.size) // _CODE_RANGES].tolist()
+        if codes.size
+        else []
+    )
+    shipped = _ship([codes]) if ship else None
+    return (codes, steps) if shipped is None else (*shipped, steps)
+
+
+def _index_parts(parts: list[int]) -> list[tuple[Any, ...]]:
     return [_index_part(part) for part in parts]
+
+
+def _pairs_from_parts(
+    parts: list[tuple[Any, ...]],
+    min_shared: int,
+    groups: Sequence[int] | None,
+    pool: _Workers | None,
+) -> tuple[I64, I64]:
+    """The candidate pairs ``(left, right)`` (``left < right``, sorted) from the codes
+    of every part (`_index_part`): the codes are cut into ranges at the same values in
+    every part, and each range counted from all parts at once (`_count_range`), on
+    ``pool``'s workers when the parts are shipped, so no process ever holds every code."""
+    steps = sorted(step for part in parts for step in part[-1])
+    cuts = (
+        [steps[(k * len(steps)) // _CODE_RANGES] for k in range(1, _CODE_RANGES)] if steps else []
+    )
+    bounds = [None, *cuts, None]
+    sources = [part[:-1] for part in parts]
+    tasks = [[(sources, lo, hi, min_shared, groups)] for lo, hi in itertools.pairwise(bounds)]
+    # Parts not shipped are arrays of this process, which workers would be sent whole.
+    shipped = all(isinstance(source[0], str) for source in sources)
+    counting = (
+        pool.map(_count_ranges, tasks)
+        if pool is not None and shipped
+        else map(_count_ranges, tasks)
+    )
+    counted = [pairs for chunk in counting for pairs in chunk]
+    left = np.concatenate([c[0] for c in counted])
+    right = np.concatenate([c[1] for c in counted])
+    return left, right
+
+
+def _count_ranges(tasks: list[tuple[Any, ...]]) -> list[tuple[I64, I64]]:
+    return [_count_range(task) for task in tasks]
+
+
+def _count_range(task: tuple[Any, ...]) -> tuple[I64, I64]:
+    """The candidate pairs among codes ``lo <= code < hi`` (None: no bound) of every
+    part (an array, or a file `_ship` wrote): `count_codes` of them put together."""
+    sources, lo, hi, min_shared, groups = task
+    pieces = []
+    for source in sources:
+        codes = source[0] if len(source) == 1 else _read_shipped(*source)[0]
+        first = 0 if lo is None else int(np.searchsorted(codes, lo))
+        last = codes.size if hi is None else int(np.searchsorted(codes, hi))
+        pieces.append(codes[first:last])
+    merged = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+    codes, shared = count_codes(merged)
+    left, right, _ = chosen_pairs(codes, shared, min_shared=min_shared, groups=groups)
+    return left, right
 
 
 # Documents per fingerprinting task, and pairs per alignment task: large enough that
@@ -600,6 +673,17 @@ def _mapped(path: str, layout: list[tuple[str, int, int]]) -> list[npt.NDArray[A
         size = os.fstat(f.fileno()).st_size
         mapped = _map_shared(f.fileno(), size) if size else b""
     os.unlink(path)
+    return [
+        np.frombuffer(mapped, dtype=dtype, count=count, offset=at) for dtype, count, at in layout
+    ]
+
+
+def _read_shipped(path: str, layout: list[tuple[str, int, int]]) -> list[npt.NDArray[Any]]:
+    """The arrays `_ship` wrote, read-only, the file left in place (other processes
+    read it too)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else b""
     return [
         np.frombuffer(mapped, dtype=dtype, count=count, offset=at) for dtype, count, at in layout
     ]

@@ -535,3 +535,46 @@ def test_documents_kept_while_aligning_change_nothing(monkeypatch: pytest.Monkey
         outputs.append(buffer.getvalue())
     assert outputs[0].count("\n") > 20
     assert outputs[0] == outputs[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parts=st.lists(
+        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=30), max_size=4
+    ),
+    ranges=st.integers(1, 9),
+    min_shared=st.integers(1, 3),
+    ship=st.booleans(),
+)
+def test_codes_counted_in_ranges_give_the_pairs_of_all_codes_together(
+    parts: list[list[tuple[int, int]]], ranges: int, min_shared: int, ship: bool
+) -> None:
+    """Pairs recurring across parts and across the cuts between ranges are counted
+    once, whatever the number of ranges; from arrays or from shipped files."""
+    import numpy as np
+
+    from reuse import pipeline
+    from reuse.candidates import chosen_pairs, count_codes
+
+    # A pair once per hash it shares: several times in one part, and in several parts.
+    arrays = [
+        np.array(sorted((min(i, j) << 32) | max(i, j) for i, j in part if i != j), dtype=np.int64)
+        for part in parts
+    ]
+    everything = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+    codes, shared = count_codes(everything.copy())
+    want_left, want_right, _ = chosen_pairs(codes, shared, min_shared=min_shared)
+    old = pipeline._CODE_RANGES
+    pipeline._CODE_RANGES = ranges
+    counted = [pipeline._counted_part(a, ship=ship) for a in arrays]
+    try:
+        left, right = pipeline._pairs_from_parts(counted, min_shared, None, None)
+    finally:
+        pipeline._CODE_RANGES = old
+        for part in counted:
+            if isinstance(part[0], str):
+                os.unlink(part[0])
+    assert left.tolist() == want_left.tolist()
+    assert right.tolist() == want_right.tolist()
+    if ship and any(a.size for a in arrays):
+        assert any(isinstance(part[0], str) for part in counted)
