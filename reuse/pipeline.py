@@ -439,7 +439,9 @@ def _plan_pairs(
     # Prepared shingles are already the sample the corpus size calls for.
     shingles = np.concatenate([p.shingles for p in prepared])
     counts = np.fromiter((p.shingles.size for p in prepared), dtype=np.int64, count=len(prepared))
-    owners = np.repeat(np.arange(len(prepared), dtype=np.int64), counts)
+    # 32-bit document numbers (`shared_codes` takes fewer than 2**31 documents): half
+    # the memory of the one array as long as every shingle in the corpus.
+    owners = np.repeat(np.arange(len(prepared), dtype=np.int32), counts)
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
