@@ -307,22 +307,24 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int)
 
 
 def _char_ranges(
-    prepared: Sequence[_Prepared], doc: list[int], first: list[int], last: list[int]
-) -> list[tuple[int, int]]:
+    prepared: Sequence[_Prepared], doc: npt.ArrayLike, first: Sequence[int], last: Sequence[int]
+) -> tuple[list[int], list[int]]:
     """Character range of each word range ``[first[n], last[n])`` of document
-    ``doc[n]``; an empty range sits after the word before it (at 0 before the first
-    word). A few array operations for all ranges: a chunk of pairs has thousands, and an
-    array operation per pair would cost more than the lookups themselves."""
-    if not doc:
-        return []
-    used = sorted(set(doc))
-    sizes = np.fromiter((len(prepared[k]) for k in used), dtype=np.int64, count=len(used))
+    ``doc[n]``, as the starts and the ends; an empty range sits after the word before
+    it (at 0 before the first word). A few array operations for all ranges: a chunk of
+    pairs has thousands, and an array operation per pair would cost more than the
+    lookups themselves."""
+    docs = np.asarray(doc, dtype=np.int64)
+    if not docs.size:
+        return [], []
+    used = distinct(docs)
+    sizes = np.fromiter((len(prepared[k]) for k in used.tolist()), np.int64, used.size)
     if not sizes.any():
-        return [(0, 0)] * len(doc)
+        return [0] * docs.size, [0] * docs.size
     bases = np.cumsum(sizes) - sizes
-    starts = np.concatenate([prepared[k].starts for k in used]).astype(np.int64)
-    ends = np.concatenate([prepared[k].ends for k in used]).astype(np.int64)
-    slot = np.searchsorted(np.array(used, dtype=np.int64), np.array(doc, dtype=np.int64))
+    starts = np.concatenate([prepared[k].starts for k in used.tolist()]).astype(np.int64)
+    ends = np.concatenate([prepared[k].ends for k in used.tolist()]).astype(np.int64)
+    slot = np.searchsorted(used, docs)
     size, base = sizes[slot], bases[slot]
     lo, hi = np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
     words = size > 0
@@ -335,7 +337,7 @@ def _char_ranges(
     after = np.where(words & (lo > 0), end, 0)
     start = np.where(filled, start, after)
     end = np.where(filled, end, after)
-    return list(zip(start.tolist(), end.tolist(), strict=True))
+    return start.tolist(), end.tolist()
 
 
 _Found = tuple[Any, ...]
@@ -343,42 +345,59 @@ _Found = tuple[Any, ...]
 times faster than dataclasses: see `_pair_report` and `_report`."""
 
 
-def _word_ranges(wps: list[WordPassage]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The word ranges `_found_passages` needs in characters: each passage's, then each
-    edit's, in ``a`` and in ``b``."""
-    a_ranges = [(w.a_start, w.a_end) for w in wps] + [
-        (e.a_start, e.a_end) for w in wps for e in w.edits
-    ]
-    b_ranges = [(w.b_start, w.b_end) for w in wps] + [
-        (e.b_start, e.b_end) for w in wps for e in w.edits
-    ]
-    return a_ranges, b_ranges
-
-
 def _found_passages(
-    wps: list[WordPassage], a_chars: list[tuple[int, int]], b_chars: list[tuple[int, int]]
-) -> tuple[Any, ...]:
-    """Each passage as ``(a_start, a_end, b_start, b_end, a_words, b_words, matched,
-    edits)`` in characters, each edit as ``(kind, a_start, a_end, b_start, b_end)``;
-    ``a_chars`` and ``b_chars`` are `_word_ranges` in characters."""
-    out = []
-    at = len(wps)
-    for n, w in enumerate(wps):
-        edits = []
-        for e in w.edits:
-            edits.append((e.kind, *a_chars[at], *b_chars[at]))
-            at += 1
-        out.append(
+    kept: list[tuple[int, int, list[WordPassage]]],
+) -> list[tuple[Any, ...]]:
+    """Each pair's passages as ``(a_start, a_end, b_start, b_end, a_words, b_words,
+    matched, edits)`` in characters, each edit as ``(kind, a_start, a_end, b_start,
+    b_end)``: the word ranges of every passage and edit of every pair, converted
+    column by column (`_char_ranges`), not one tuple at a time (a chunk of pairs holds
+    thousands of edits)."""
+    prepared: list[_Prepared] = _shared["prepared"]
+    passages = [w for _, _, wps in kept for w in wps]
+    # A word edit is a plain tuple: (kind, a_start, a_end, b_start, b_end).
+    edits = [e for w in passages for e in w.edits]
+    per_pair = [len(wps) for _, _, wps in kept]
+    a_of = np.repeat(np.array([i for i, _, _ in kept], dtype=np.int64), per_pair)
+    b_of = np.repeat(np.array([j for _, j, _ in kept], dtype=np.int64), per_pair)
+    per_passage = [len(w.edits) for w in passages]
+    kinds, a0, a1, b0, b1 = zip(*edits, strict=True) if edits else ((), (), (), (), ())
+    a_starts, a_ends = _char_ranges(
+        prepared,
+        np.concatenate((a_of, np.repeat(a_of, per_passage))),
+        [w.a_start for w in passages] + list(a0),
+        [w.a_end for w in passages] + list(a1),
+    )
+    b_starts, b_ends = _char_ranges(
+        prepared,
+        np.concatenate((b_of, np.repeat(b_of, per_passage))),
+        [w.b_start for w in passages] + list(b0),
+        [w.b_end for w in passages] + list(b1),
+    )
+    n = len(passages)
+    edit_tuples = list(zip(kinds, a_starts[n:], a_ends[n:], b_starts[n:], b_ends[n:], strict=True))
+    found = []
+    at = 0
+    for k, (w, count) in enumerate(zip(passages, per_passage, strict=True)):
+        found.append(
             (
-                *a_chars[n],
-                *b_chars[n],
+                a_starts[k],
+                a_ends[k],
+                b_starts[k],
+                b_ends[k],
                 w.a_end - w.a_start,
                 w.b_end - w.b_start,
                 w.matched,
-                tuple(edits),
+                tuple(edit_tuples[at : at + count]),
             )
         )
-    return tuple(out)
+        at += count
+    out = []
+    at = 0
+    for count in per_pair:
+        out.append(tuple(found[at : at + count]))
+        at += count
+    return out
 
 
 # An edit from its plain tuple, without a Python call per edit (`Edit._make` is one).
@@ -756,37 +775,18 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
             kept.append((i, j, word_passages))
     if "topics" in _shared:
         _keep_all("topic_rows", [k for i, j, _ in kept for k in (i, j)], _topic_rows)
-    # Every range of every pair in characters, in one lookup.
-    doc: list[int] = []
-    first: list[int] = []
-    last: list[int] = []
-    spans = []
-    for i, j, word_passages in kept:
-        a_ranges, b_ranges = _word_ranges(word_passages)
-        doc += [i] * len(a_ranges) + [j] * len(b_ranges)
-        first += [lo for lo, _ in a_ranges] + [lo for lo, _ in b_ranges]
-        last += [hi for _, hi in a_ranges] + [hi for _, hi in b_ranges]
-        spans.append(len(a_ranges))
-    chars = _char_ranges(prepared, doc, first, last)
-    out = []
-    at = 0
-    for (i, j, word_passages), count in zip(kept, spans, strict=True):
-        a_chars, b_chars = chars[at : at + count], chars[at + count : at + 2 * count]
-        at += 2 * count
-        out.append(_pair_report(i, j, word_passages, a_chars, b_chars))
-    return out
+    return [
+        _pair_report(i, j, word_passages, found)
+        for (i, j, word_passages), found in zip(kept, _found_passages(kept), strict=True)
+    ]
 
 
 def _pair_report(
-    i: int,
-    j: int,
-    word_passages: list[WordPassage],
-    a_chars: list[tuple[int, int]],
-    b_chars: list[tuple[int, int]],
+    i: int, j: int, word_passages: list[WordPassage], found: tuple[Any, ...]
 ) -> _Found:
-    """The pair's report (see `_report`); its topic similarity too in a corpus too large
-    for the full matrix (otherwise it is filled in once all pairs are known).
-    ``a_chars`` and ``b_chars`` are `_word_ranges` in characters."""
+    """The pair's report (see `_report`), its passages ``found`` in characters
+    (`_found_passages`); its topic similarity too in a corpus too large for the full
+    matrix (otherwise it is filled in once all pairs are known)."""
     prepared: list[_Prepared] = _shared["prepared"]
     pa, pb = prepared[i], prepared[j]
     topic = 0.0
@@ -807,7 +807,7 @@ def _pair_report(
         jaccard_of_sets(
             _kept("shingle_sets", i, _shingle_set), _kept("shingle_sets", j, _shingle_set)
         ),
-        _found_passages(word_passages, a_chars, b_chars),
+        found,
     )
 
 

@@ -483,11 +483,11 @@ def test_character_ranges_of_word_ranges(
         doc %= len(joined)
         n = len(tokens[doc])
         asked.append((doc, min(lo, n), min(max(lo, hi), n)))
-    got = pipeline._char_ranges(
+    starts, ends = pipeline._char_ranges(
         prepared, [d for d, _, _ in asked], [lo for _, lo, _ in asked], [hi for _, _, hi in asked]
     )
-    assert len(got) == len(asked)
-    for (doc, lo, hi), (start, end) in zip(asked, got, strict=True):
+    assert len(starts) == len(ends) == len(asked)
+    for (doc, lo, hi), start, end in zip(asked, starts, ends, strict=True):
         words = tokens[doc]
         if hi > lo:  # from the first word's start to the last word's end
             assert (start, end) == (int(words.starts[lo]), int(words.ends[hi - 1]))
