@@ -811,9 +811,13 @@ def _pair_report(
     )
 
 
+def _topical(p: _Prepared) -> npt.NDArray[np.bool_]:
+    """Which of a document's words count for its topic: not boilerplate's."""
+    return p.topical if p.boilerplate is None else p.topical & ~p.boilerplate
+
+
 def _topic_terms(p: _Prepared) -> U64:
-    topical = p.topical if p.boilerplate is None else p.topical & ~p.boilerplate
-    return HashedTopics.terms(p.hashes, topical)
+    return HashedTopics.terms(p.hashes, _topical(p))
 
 
 def _topic_row(k: int) -> tuple[U64, npt.NDArray[np.float64]]:
@@ -822,10 +826,15 @@ def _topic_row(k: int) -> tuple[U64, npt.NDArray[np.float64]]:
 
 
 def _topic_rows(ks: list[int]) -> list[tuple[U64, npt.NDArray[np.float64]]]:
-    """Documents ``ks``' topic rows, made together."""
+    """Documents ``ks``' topic rows, made together (their terms too: see
+    `_topic_terms`)."""
     topics: HashedTopics = _shared["topics"]
-    prepared: list[_Prepared] = _shared["prepared"]
-    return topics.rows([_topic_terms(prepared[k]) for k in ks])
+    docs: list[_Prepared] = [_shared["prepared"][k] for k in ks]
+    hashes = np.concatenate([p.hashes for p in docs])
+    topical = np.concatenate([_topical(p) for p in docs])
+    bounds = np.cumsum([0] + [len(p) for p in docs]).tolist()
+    terms, sizes = HashedTopics.terms_of_many(hashes, topical, bounds)
+    return topics.rows_of_many(terms, sizes)
 
 
 def _sentences(k: int) -> Sentences:

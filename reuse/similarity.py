@@ -140,15 +140,34 @@ class HashedTopics:
         norm = float(np.sqrt(weights @ weights))
         return words[known], weights / norm if norm else weights
 
+    @staticmethod
+    def terms_of_many(
+        hashes: U64, topical: npt.NDArray[np.bool_], bounds: Sequence[int]
+    ) -> tuple[U64, npt.NDArray[np.int64]]:
+        """`terms` of many documents, document ``n``'s words being
+        ``bounds[n]:bounds[n + 1]`` of ``hashes`` and ``topical``: all the terms in one
+        array, and how many each document has."""
+        chosen = topical & ~_STOP_WORDS.members(hashes)
+        running = np.concatenate(([0], np.cumsum(chosen)))
+        return hashes[chosen], np.diff(running[np.asarray(bounds, dtype=np.int64)])
+
     def rows(self, terms: Sequence[U64]) -> list[tuple[U64, F64]]:
         """`row` of each of many documents, with the same values: one sort and one
         vocabulary lookup for all of them instead of one each."""
-        n = len(terms)
-        if not n or not self.vocabulary.size:
-            return [self.row(t) for t in terms]
-        sizes = np.fromiter((t.size for t in terms), dtype=np.int64, count=n)
+        sizes = np.fromiter((t.size for t in terms), dtype=np.int64, count=len(terms))
+        joined = np.concatenate(terms) if terms else np.zeros(0, dtype=np.uint64)
+        return self.rows_of_many(joined, sizes)
+
+    def rows_of_many(self, terms: U64, sizes: npt.NDArray[np.int64]) -> list[tuple[U64, F64]]:
+        """`rows` of documents whose terms are all in one array, ``sizes[n]`` of them
+        for document ``n``."""
+        n = sizes.size
+        if not n:
+            return []
+        if not self.vocabulary.size:
+            return [self.row(t) for t in np.split(terms, np.cumsum(sizes)[:-1])]
         doc = np.repeat(np.arange(n, dtype=np.uint64), sizes)
-        words = np.concatenate(terms) >> np.uint64(self._bits)
+        words = terms >> np.uint64(self._bits)
         # Sorted by document, then word: both in one number where the document's index
         # fits above the word (``bits`` high bits are free), else a sort by each.
         if n.bit_length() <= self._bits:

@@ -116,6 +116,15 @@ def test_rows_made_together_equal_rows_made_one_by_one(docs: list[list[str]], fi
     model = HashedTopics.fit(terms[:fitted])
     together = model.rows(terms)
     assert len(together) == len(terms)
+    assert model.rows([]) == []
+    # Terms found for all documents at once are each document's own.
+    hashes = [word_hashes(w.joined.split()) for w in scanned]
+    bounds = np.cumsum([0] + [h.size for h in hashes]).tolist()
+    joined, sizes = HashedTopics.terms_of_many(
+        np.concatenate(hashes), np.concatenate([w.topical for w in scanned]), bounds
+    )
+    parts = np.split(joined, np.cumsum(sizes)[:-1])
+    assert [part.tolist() for part in parts] == [t.tolist() for t in terms]
     for (words, weights), term in zip(together, terms, strict=True):
         alone_words, alone_weights = model.row(term)
         assert words.dtype == alone_words.dtype and weights.dtype == alone_weights.dtype
