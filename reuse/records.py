@@ -188,7 +188,7 @@ class RecordParser:
             )
         if not isinstance(text, str):
             raise InputError(where, f"its {name!r} field is not a string; make it one")
-        if not text.strip():
+        if not text or text.isspace():  # not strip(), which copies the text
             raise InputError(where, f"its {name!r} field is empty; fill it in or remove it")
         record_id = self._field(record, self.columns.id, where)
         return Document(
