@@ -375,3 +375,33 @@ def test_rows_sort_by_each_column_in_turn(rows: list[tuple[int, int, int]], wide
     columns = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)]
     got = _sort_rows(*columns)
     assert [tuple(map(int, r)) for r in zip(*got, strict=True)] == sorted(rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.lists(st.integers(0, 5), max_size=40),
+    b=st.lists(st.integers(0, 5), max_size=40),
+    bounds=st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)),
+        max_size=6,
+    ),
+)
+def test_chains_refined_together_equal_chains_refined_one_by_one(
+    a: list[int], b: list[int], bounds: list[tuple[int, int, int, int]]
+) -> None:
+    """Stretches that start or end on words without a match (trimmed), that match
+    nowhere (None), and several chains at once."""
+    from reuse.align import _Chain, _refine_many
+
+    chains = [
+        _Chain(
+            min(a0, a1, len(a)),
+            min(b0, b1, len(b)),
+            min(max(a0, a1), len(a)),
+            min(max(b0, b1), len(b)),
+            0,
+        )
+        for a0, a1, b0, b1 in bounds
+    ]
+    words = (np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64))
+    assert _refine_many([words] * len(chains), chains) == [_refine(*words, c) for c in chains]
