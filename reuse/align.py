@@ -210,100 +210,6 @@ def _refine(a: Words, b: Words, chain: _Chain) -> WordPassage | None:
     )
 
 
-_KINDS = ("replace", "delete", "insert")
-
-
-def _refine_many(
-    sides: Sequence[tuple[Words, Words]], chains: Sequence[_Chain]
-) -> list[WordPassage | None]:
-    """`_refine` of each chain, ``chains[n]`` of the documents ``sides[n]``, with the same
-    passages: LCS per chain, and the bookkeeping on its opcodes (trimming each chain to
-    its first and last match, counting matches, merging adjacent edits) done for all
-    chains at once in array operations."""
-    operations: list[tuple[str, int, int, int, int]] = []
-    counts = []
-    for (a, b), chain in zip(sides, chains, strict=True):
-        ops = cast(
-            "list[tuple[str, int, int, int, int]]",
-            Indel.opcodes(
-                _stretch(a, chain.a_start, chain.a_end), _stretch(b, chain.b_start, chain.b_end)
-            ).as_list(),
-        )
-        operations += ops
-        counts.append(len(ops))
-    n = len(chains)
-    if not operations:
-        return [None] * n
-    tags, *columns = zip(*operations, strict=True)
-    chain_of = np.repeat(np.arange(n, dtype=np.int64), counts)
-    equal = np.fromiter(map("equal".__eq__, tags), dtype=bool, count=len(tags))
-    a1, a2, b1, b2 = (np.array(c, dtype=np.int64) for c in columns)
-    a0 = np.array([c.a_start for c in chains], dtype=np.int64)[chain_of]
-    b0 = np.array([c.b_start for c in chains], dtype=np.int64)[chain_of]
-    a1 += a0
-    a2 += a0
-    b1 += b0
-    b2 += b0
-    # Each chain from its first match to its last: LCS may pick an equal-cost alignment
-    # that starts or ends with an edit, and a passage starts and ends matched.
-    at = np.flatnonzero(equal)
-    if not at.size:
-        return [None] * n
-    owner = chain_of[at]
-    new = run_starts(owner)
-    last = np.append(new[1:], True)
-    has = np.zeros(n, dtype=bool)
-    has[owner[new]] = True
-    first_eq = np.zeros(n, dtype=np.int64)
-    last_eq = np.zeros(n, dtype=np.int64)
-    first_eq[owner[new]] = at[new]
-    last_eq[owner[last]] = at[last]
-    where = np.arange(equal.size)
-    inside = has[chain_of] & (where >= first_eq[chain_of]) & (where <= last_eq[chain_of])
-    hit = inside & equal
-    matched = np.bincount(chain_of[hit], weights=(a2 - a1)[hit], minlength=n).astype(np.int64)
-    # Edits: runs of consecutive opcodes other than equal (a delete next to an insert is
-    # one replacement), never across chains.
-    edit = inside & ~equal
-    same = np.concatenate(([False], chain_of[1:] == chain_of[:-1]))
-    after_edit = np.concatenate(([False], edit[:-1])) & same
-    before_edit = np.append(edit[1:] & same[1:], False)
-    opens = np.flatnonzero(edit & ~after_edit)
-    closes = np.flatnonzero(edit & ~before_edit)
-    ea1, ea2, eb1, eb2 = a1[opens], a2[closes], b1[opens], b2[closes]
-    kind = np.where((ea2 > ea1) & (eb2 > eb1), 0, np.where(ea2 > ea1, 1, 2))
-    edits = list(
-        map(
-            _word_edit,
-            zip(
-                [_KINDS[k] for k in kind.tolist()],
-                ea1.tolist(),
-                ea2.tolist(),
-                eb1.tolist(),
-                eb2.tolist(),
-                strict=True,
-            ),
-        )
-    )
-    bounds = np.searchsorted(chain_of[opens], np.arange(n + 1)).tolist()
-    starts_a, starts_b = a1[first_eq].tolist(), b1[first_eq].tolist()
-    ends_a, ends_b = a2[last_eq].tolist(), b2[last_eq].tolist()
-    matches = matched.tolist()
-    return [
-        WordPassage(
-            starts_a[k],
-            ends_a[k],
-            starts_b[k],
-            ends_b[k],
-            matches[k],
-            tuple(edits[bounds[k] : bounds[k + 1]]),
-        )
-        if present
-        else None
-        for k, present in enumerate(has.tolist())
-    ]
-
-
 def _overlap(s1: int, e1: int, s2: int, e2: int) -> int:
     return max(0, min(e1, e2) - max(s1, s2))
 
@@ -349,25 +255,23 @@ def align_many(pairs: Sequence[tuple[U64, U64]], settings: Settings) -> list[lis
     chaining and word-by-word alignment, which run per pair."""
     k = settings.seed_words
     enough = settings.min_words * settings.min_identity
-    # Chains that could make a passage, and the pair of each.
-    chains: list[_Chain] = []
-    owners: list[int] = []
-    for n, runs in enumerate(_batch_runs(pairs, k, settings.max_gap, enough)):
-        for chain in _chain(runs, settings.max_gap, settings.max_indel):
-            if chain.matched >= enough:
-                chains.append(chain)
-                owners.append(n)
-    passages: list[list[WordPassage]] = [[] for _ in pairs]
-    refined = _refine_many([pairs[n] for n in owners], chains)
-    for n, passage in zip(owners, refined, strict=True):
-        if (
-            passage is not None
-            and passage.a_end - passage.a_start >= settings.min_words
-            and passage.b_end - passage.b_start >= settings.min_words
-            and passage.identity >= settings.min_identity
-        ):
-            passages[n].append(passage)
-    return [_drop_overlapping(found) for found in passages]
+    out = []
+    for (a, b), runs in zip(pairs, _batch_runs(pairs, k, settings.max_gap, enough), strict=True):
+        chains = _chain(runs, settings.max_gap, settings.max_indel)
+        passages = []
+        for chain in chains:
+            if chain.matched < enough:
+                continue
+            passage = _refine(a, b, chain)
+            if (
+                passage is not None
+                and passage.a_end - passage.a_start >= settings.min_words
+                and passage.b_end - passage.b_start >= settings.min_words
+                and passage.identity >= settings.min_identity
+            ):
+                passages.append(passage)
+        out.append(_drop_overlapping(passages))
+    return out
 
 
 def _batch_runs(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reuse.align import (
     JOIN_GAP,
+    _Chain,
     _chain,
     _drop_overlapping,
     _refine,
@@ -377,31 +378,56 @@ def test_rows_sort_by_each_column_in_turn(rows: list[tuple[int, int, int]], wide
     assert [tuple(map(int, r)) for r in zip(*got, strict=True)] == sorted(rows)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
+@example(a=[1, 2], b=[2], bounds=(0, 2, 0, 1))  # an unmatched word first
+@example(a=[2, 1], b=[2], bounds=(0, 2, 0, 1))  # and last
+@example(a=[0, 1, 2, 0], b=[0, 3, 0], bounds=(0, 4, 0, 3))  # a delete beside an insert
 @given(
     a=st.lists(st.integers(0, 5), max_size=40),
     b=st.lists(st.integers(0, 5), max_size=40),
-    bounds=st.lists(
-        st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)),
-        max_size=6,
+    bounds=st.tuples(
+        st.integers(0, 40), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)
     ),
 )
-def test_chains_refined_together_equal_chains_refined_one_by_one(
-    a: list[int], b: list[int], bounds: list[tuple[int, int, int, int]]
+def test_a_refined_stretch_starts_and_ends_matched_and_accounts_for_every_word(
+    a: list[int], b: list[int], bounds: tuple[int, int, int, int]
 ) -> None:
-    """Stretches that start or end on words without a match (trimmed), that match
-    nowhere (None), and several chains at once."""
-    from reuse.align import _Chain, _refine_many
-
-    chains = [
-        _Chain(
-            min(a0, a1, len(a)),
-            min(b0, b1, len(b)),
-            min(max(a0, a1), len(a)),
-            min(max(b0, b1), len(b)),
-            0,
+    """Any stretch, including one that starts or ends on words without a match: the
+    passage is trimmed to its first and last match, its matched words are the longest
+    common subsequence, and its edits, separated by matches, cover every other word."""
+    a0, a1, b0, b1 = bounds
+    a0, a1 = min(a0, a1, len(a)), min(max(a0, a1), len(a))
+    b0, b1 = min(b0, b1, len(b)), min(max(b0, b1), len(b))
+    x, y = a[a0:a1], b[b0:b1]
+    lcs = [[0] * (len(y) + 1) for _ in range(len(x) + 1)]
+    for i in range(len(x) - 1, -1, -1):
+        for j in range(len(y) - 1, -1, -1):
+            same = lcs[i + 1][j + 1] + 1 if x[i] == y[j] else 0
+            lcs[i][j] = max(same, lcs[i + 1][j], lcs[i][j + 1])
+    p = _refine(
+        np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64), _Chain(a0, b0, a1, b1, 0)
+    )
+    if not lcs[0][0]:
+        assert p is None
+        return
+    assert p is not None
+    assert a0 <= p.a_start < p.a_end <= a1 and b0 <= p.b_start < p.b_end <= b1
+    assert a[p.a_start] == b[p.b_start] and a[p.a_end - 1] == b[p.b_end - 1]
+    assert p.matched == lcs[0][0]
+    a_edited = b_edited = 0
+    a_at, b_at = p.a_start, p.b_start
+    for e in p.edits:
+        assert e.a_start > a_at and e.b_start > b_at  # a match before every edit
+        assert e.kind == (
+            "replace"
+            if e.a_end > e.a_start and e.b_end > e.b_start
+            else "delete"
+            if e.a_end > e.a_start
+            else "insert"
         )
-        for a0, a1, b0, b1 in bounds
-    ]
-    words = (np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64))
-    assert _refine_many([words] * len(chains), chains) == [_refine(*words, c) for c in chains]
+        a_edited += e.a_end - e.a_start
+        b_edited += e.b_end - e.b_start
+        a_at, b_at = e.a_end, e.b_end
+    assert a_at < p.a_end and b_at < p.b_end  # and after the last
+    assert p.a_end - p.a_start == p.matched + a_edited
+    assert p.b_end - p.b_start == p.matched + b_edited
