@@ -57,6 +57,12 @@ def corpus(n: int, seed: int = 0) -> Path:
     return folder
 
 
+def reached(stage: str) -> None:
+    """Say on stderr that a child run reached ``stage``: a run the system kills (for
+    memory, say) leaves this as its last word, which the parent reports."""
+    print(f"reached {stage}", file=sys.stderr, flush=True)
+
+
 def _child_reuse(articles: Path, out: Path, workers: int) -> None:
     """Run the pipeline in this process and print its own measurements as JSON."""
     import reuse
@@ -72,10 +78,13 @@ def _child_reuse(articles: Path, out: Path, workers: int) -> None:
     totals: dict[str, int] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
+        if stage not in totals:
+            reached(stage)
         totals[stage] = total
         if done == total:
             stages[stage] = time.perf_counter() - started
 
+    reached("reading")
     loaded = load([str(articles)])
     stages["reading"] = time.perf_counter() - started
     result = reuse.compare(loaded.documents, progress=progress, workers=workers)
