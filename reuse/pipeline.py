@@ -694,9 +694,7 @@ def _mapped(path: str, layout: list[tuple[str, int, int]]) -> list[npt.NDArray[A
         size = os.fstat(f.fileno()).st_size
         mapped = _map_shared(f.fileno(), size) if size else b""
     os.unlink(path)
-    return [
-        np.frombuffer(mapped, dtype=dtype, count=count, offset=at) for dtype, count, at in layout
-    ]
+    return _arrays_in(mapped, layout)
 
 
 def _read_shipped(path: str, layout: list[tuple[str, int, int]]) -> list[npt.NDArray[Any]]:
@@ -705,6 +703,13 @@ def _read_shipped(path: str, layout: list[tuple[str, int, int]]) -> list[npt.NDA
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else b""
+    return _arrays_in(mapped, layout)
+
+
+def _arrays_in(
+    mapped: mmap.mmap | bytes, layout: list[tuple[str, int, int]]
+) -> list[npt.NDArray[Any]]:
+    """The arrays `_ship` laid out, as views of the file's mapping."""
     return [
         np.frombuffer(mapped, dtype=dtype, count=count, offset=at) for dtype, count, at in layout
     ]
@@ -834,7 +839,7 @@ def _topic_rows(ks: list[int]) -> list[tuple[U64, npt.NDArray[np.float64]]]:
     topical = np.concatenate([_topical(p) for p in docs])
     bounds = np.cumsum([0] + [len(p) for p in docs]).tolist()
     terms, sizes = HashedTopics.terms_of_many(hashes, topical, bounds)
-    return topics.rows_of_many(terms, sizes)
+    return topics.rows(terms, sizes)
 
 
 def _sentences(k: int) -> Sentences:

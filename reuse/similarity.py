@@ -151,16 +151,10 @@ class HashedTopics:
         running = np.concatenate(([0], np.cumsum(chosen)))
         return hashes[chosen], np.diff(running[np.asarray(bounds, dtype=np.int64)])
 
-    def rows(self, terms: Sequence[U64]) -> list[tuple[U64, F64]]:
-        """`row` of each of many documents, with the same values: one sort and one
-        vocabulary lookup for all of them instead of one each."""
-        sizes = np.fromiter((t.size for t in terms), dtype=np.int64, count=len(terms))
-        joined = np.concatenate(terms) if terms else np.zeros(0, dtype=np.uint64)
-        return self.rows_of_many(joined, sizes)
-
-    def rows_of_many(self, terms: U64, sizes: npt.NDArray[np.int64]) -> list[tuple[U64, F64]]:
-        """`rows` of documents whose terms are all in one array, ``sizes[n]`` of them
-        for document ``n``."""
+    def rows(self, terms: U64, sizes: npt.NDArray[np.int64]) -> list[tuple[U64, F64]]:
+        """`row` of each of many documents, whose terms are all in one array, ``sizes[n]``
+        of them for document ``n``; with the same values, by one sort and one vocabulary
+        lookup for all of them instead of one each."""
         n = sizes.size
         if not n:
             return []

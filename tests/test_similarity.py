@@ -114,9 +114,10 @@ def test_rows_made_together_equal_rows_made_one_by_one(docs: list[list[str]], fi
     scanned = scan([" ".join(words) for words in docs])
     terms = [HashedTopics.terms(word_hashes(w.joined.split()), w.topical) for w in scanned]
     model = HashedTopics.fit(terms[:fitted])
-    together = model.rows(terms)
+    sizes = np.array([t.size for t in terms], dtype=np.int64)
+    together = model.rows(np.concatenate(terms), sizes)
     assert len(together) == len(terms)
-    assert model.rows([]) == []
+    assert model.rows(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)) == []
     # Terms found for all documents at once are each document's own.
     hashes = [word_hashes(w.joined.split()) for w in scanned]
     bounds = np.cumsum([0] + [h.size for h in hashes]).tolist()
