@@ -76,15 +76,18 @@ class _Prepared:
 
     The normalised words are one string (words never hold a space), not a tuple of
     strings, which would take several times the memory, and only where reworded search
-    or the full topic matrix needs them (empty otherwise); offsets are 32-bit when the
-    text allows; ``shingles`` are the sample the corpus size calls for
+    or the full topic matrix needs them (empty otherwise); character offsets are kept
+    compact (`_compact_offsets`: a byte or two per word where a start and an end would
+    take eight); ``shingles`` are the sample the corpus size calls for
     (`Settings.sample_for`), in document order, each hash mixed (`reuse.fingerprint.mix`,
     a bijection) as the candidate index wants it.
     """
 
     words: str
-    starts: npt.NDArray[np.signedinteger[Any]]
-    ends: npt.NDArray[np.signedinteger[Any]]
+    gaps: npt.NDArray[np.integer[Any]]
+    """Characters from the end of the word before (the text's start) to each word."""
+    lengths: npt.NDArray[np.integer[Any]]
+    """Characters in each word."""
     hashes: U64
     shingles: U64
     line_ends: npt.NDArray[np.int32]
@@ -96,11 +99,11 @@ class _Prepared:
     boilerplate: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.lengths)
 
     def tokens(self) -> Tokens:
-        words = tuple(self.words.split(" ")) if len(self.starts) else ()
-        return Tokens(words, self.starts.astype(np.int64), self.ends.astype(np.int64))
+        words = tuple(self.words.split(" ")) if len(self) else ()
+        return Tokens(words, *_offsets(self.gaps, self.lengths, [len(self)]))
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -119,8 +122,8 @@ class _Batch:
 
     joined: list[str]
     bounds: list[int]
-    starts: npt.NDArray[np.signedinteger[Any]]
-    ends: npt.NDArray[np.signedinteger[Any]]
+    gaps: npt.NDArray[np.integer[Any]]
+    lengths: npt.NDArray[np.integer[Any]]
     hashes: U64
     topical: npt.NDArray[np.bool_]
     shingles: U64
@@ -138,8 +141,8 @@ class _Batch:
             out.append(
                 _Prepared(
                     joined,
-                    self.starts[first:last],
-                    self.ends[first:last],
+                    self.gaps[first:last],
+                    self.lengths[first:last],
                     self.hashes[first:last],
                     self.shingles[self.shingle_bounds[n] : self.shingle_bounds[n + 1]],
                     self.line_ends[lo:hi],
@@ -184,14 +187,18 @@ def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batc
     line_starts = np.flatnonzero(new)
     line_ends = np.append(line_starts[1:], hashes.size)
     keys = run_hashes(hashes, line_starts, line_ends)
-    offset = np.int32 if max(map(len, texts), default=0) < 2**31 else np.int64
+    gaps, lengths = _compact_offsets(
+        np.concatenate([w.starts for w in scanned]),
+        np.concatenate([w.ends for w in scanned]),
+        bounds,
+    )
     return _Batch(
         joined=[w.joined for w in scanned]
         if _shared.get("keep_words", True)
         else [""] * len(scanned),
         bounds=bounds.tolist(),
-        starts=np.concatenate([w.starts for w in scanned]).astype(offset),
-        ends=np.concatenate([w.ends for w in scanned]).astype(offset),
+        gaps=gaps,
+        lengths=lengths,
         hashes=hashes,
         topical=np.concatenate([w.topical for w in scanned]),
         shingles=shingles,
@@ -200,6 +207,41 @@ def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batc
         line_keys=keys,
         line_bounds=np.searchsorted(line_starts, bounds).tolist(),
     )
+
+
+def _compact_offsets(
+    starts: I64, ends: I64, bounds: I64
+) -> tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.integer[Any]]]:
+    """Word offsets (documents ``bounds[n]:bounds[n + 1]`` of ``starts`` and ``ends``)
+    as each word's gap from the end of the word before it in its document (from 0 for
+    the first) and its length, in the smallest unsigned type that holds both: news text
+    needs a byte each, where a start and an end need four each (a signed type should a
+    word ever start before the last ends). `_offsets` undoes it."""
+    before = np.zeros_like(ends)
+    before[1:] = ends[:-1]
+    firsts = bounds[:-1][bounds[:-1] < ends.size]
+    before[firsts] = 0
+    gaps, lengths = starts - before, ends - starts
+    lowest = min(int(gaps.min(initial=0)), 0)
+    highest = max(int(gaps.max(initial=0)), int(lengths.max(initial=0)))
+    dtype = np.promote_types(np.min_scalar_type(lowest), np.min_scalar_type(highest))
+    return gaps.astype(dtype), lengths.astype(dtype)
+
+
+def _offsets(
+    gaps: npt.NDArray[np.integer[Any]],
+    lengths: npt.NDArray[np.integer[Any]],
+    counts: Sequence[int] | I64,
+) -> tuple[I64, I64]:
+    """The starts and ends of words kept by `_compact_offsets`, of documents of
+    ``counts[n]`` words each, all in one array."""
+    sizes = np.asarray(counts, dtype=np.int64)
+    ends = np.cumsum(gaps.astype(np.int64) + lengths)
+    firsts = np.cumsum(sizes) - sizes
+    # Each document's offsets count from its own start.
+    base = np.where(firsts > 0, ends[np.maximum(firsts, 1) - 1] if ends.size else 0, 0)
+    ends -= np.repeat(base, sizes)
+    return ends - lengths, ends
 
 
 def _line_sizes(prepared: Sequence[_Prepared]) -> I64:
@@ -294,8 +336,8 @@ def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int)
             # Not `dataclasses.replace`, which costs several times as much.
             out[n] = _Prepared(
                 words=p.words,
-                starts=p.starts,
-                ends=p.ends,
+                gaps=p.gaps,
+                lengths=p.lengths,
                 hashes=p.hashes,
                 shingles=shingles[cut:next_cut],
                 line_ends=p.line_ends,
@@ -322,8 +364,11 @@ def _char_ranges(
     if not sizes.any():
         return [0] * docs.size, [0] * docs.size
     bases = np.cumsum(sizes) - sizes
-    starts = np.concatenate([prepared[k].starts for k in used.tolist()]).astype(np.int64)
-    ends = np.concatenate([prepared[k].ends for k in used.tolist()]).astype(np.int64)
+    starts, ends = _offsets(
+        np.concatenate([prepared[k].gaps for k in used.tolist()]),
+        np.concatenate([prepared[k].lengths for k in used.tolist()]),
+        sizes,
+    )
     slot = np.searchsorted(used, docs)
     size, base = sizes[slot], bases[slot]
     lo, hi = np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
@@ -623,7 +668,7 @@ def _prepare_chunk(span: tuple[int, int]) -> list[_Batch]:
     return [_prepare_many(batch, settings, every) for batch in _chunks(texts, _SCAN_BATCH)]
 
 
-_ARRAYS = ("starts", "ends", "hashes", "topical", "shingles", "line_ends", "line_keys")
+_ARRAYS = ("gaps", "lengths", "hashes", "topical", "shingles", "line_ends", "line_keys")
 # Where workers leave prepared batches for the parent to map: a pipe between processes
 # carries a few hundred MB/s, and the arrays are most of a large corpus's memory.
 _SHM = "/dev/shm"

@@ -496,6 +496,66 @@ def test_character_ranges_of_word_ranges(
             assert (start, end) == (after, after)
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(-3, 70_000), st.integers(1, 70_000)), max_size=6),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_compact_offsets_give_back_every_start_and_end(
+    documents: list[list[tuple[int, int]]],
+) -> None:
+    """Gaps and lengths of any size (past one and two bytes), words starting before the
+    last ends, empty documents: every document's offsets come back exactly."""
+    import numpy as np
+
+    from reuse import pipeline
+
+    starts: list[int] = []
+    ends: list[int] = []
+    for words in documents:
+        at = 0
+        for gap, length in words:
+            start = max(0, at + gap)
+            starts.append(start)
+            ends.append(start + length)
+            at = start + length
+    counts = [len(words) for words in documents]
+    bounds = np.cumsum([0, *counts])
+    gaps, lengths = pipeline._compact_offsets(
+        np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), bounds
+    )
+    back_starts, back_ends = pipeline._offsets(gaps, lengths, counts)
+    assert back_starts.tolist() == starts
+    assert back_ends.tolist() == ends
+    # One document alone, as a single document's words are read back.
+    for n, count in enumerate(counts):
+        lo, hi = int(bounds[n]), int(bounds[n + 1])
+        alone = pipeline._offsets(gaps[lo:hi], lengths[lo:hi], [count])
+        assert alone[0].tolist() == starts[lo:hi]
+        assert alone[1].tolist() == ends[lo:hi]
+
+
+def test_news_text_offsets_take_one_byte_per_word() -> None:
+    """Ordinary prose: each word's gap and length fit a byte."""
+    from reuse import pipeline
+
+    text = "The council met on Tuesday.\n\nIt voted, 7-2, to widen the bridge. " * 20
+    batch = pipeline._prepare_many([text, "", text.upper()], reuse.Settings(), 1)
+    assert batch.gaps.dtype.itemsize == batch.lengths.dtype.itemsize == 1
+    long_gap = "word" + " " * 300 + "after"
+    wide = pipeline._prepare_many([long_gap], reuse.Settings(), 1)
+    assert wide.gaps.dtype.itemsize == 2
+    doc = wide.documents()[0]
+    tokens = doc.tokens()
+    assert [long_gap[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "word",
+        "after",
+    ]
+
+
 def test_worker_processes_run_without_numpy_huge_pages() -> None:
     from reuse import pipeline
 
