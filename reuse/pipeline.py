@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import functools
@@ -16,7 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -131,26 +132,78 @@ class _Batch:
     line_ends: npt.NDArray[np.int32]
     line_keys: U64
     line_bounds: list[int]
+    boilerplate: npt.NDArray[np.bool_] | None = None
+    """Which words are boilerplate (see `_mask_boilerplate`); None before it is known."""
 
-    def documents(self) -> list[_Prepared]:
-        """One `_Prepared` per document, each a view into the batch's arrays."""
-        out = []
-        for n, joined in enumerate(self.joined):
-            first, last = self.bounds[n], self.bounds[n + 1]
-            lo, hi = self.line_bounds[n], self.line_bounds[n + 1]
-            out.append(
-                _Prepared(
-                    joined,
-                    self.gaps[first:last],
-                    self.lengths[first:last],
-                    self.hashes[first:last],
-                    self.shingles[self.shingle_bounds[n] : self.shingle_bounds[n + 1]],
-                    self.line_ends[lo:hi],
-                    self.line_keys[lo:hi],
-                    self.topical[first:last],
-                )
-            )
-        return out
+    def document(self, n: int) -> _Prepared:
+        """Document ``n`` of the batch, as views into the batch's arrays."""
+        first, last = self.bounds[n], self.bounds[n + 1]
+        lo, hi = self.line_bounds[n], self.line_bounds[n + 1]
+        return _Prepared(
+            self.joined[n],
+            self.gaps[first:last],
+            self.lengths[first:last],
+            self.hashes[first:last],
+            self.shingles[self.shingle_bounds[n] : self.shingle_bounds[n + 1]],
+            self.line_ends[lo:hi],
+            self.line_keys[lo:hi],
+            self.topical[first:last],
+            None if self.boilerplate is None else self.boilerplate[first:last],
+        )
+
+
+class _Corpus(Sequence[_Prepared]):
+    """Every prepared document, held as the batches that made them: ``corpus[k]`` is
+    document ``k``, its views made when asked (and kept a while).
+
+    A `_Prepared` per document would be a dozen Python objects each, a few KB per
+    document, and every worker touching one (its reference count) would copy the
+    memory page holding it: a worker would end up with its own copy of them all.
+    """
+
+    def __init__(self, batches: list[_Batch]) -> None:
+        self.batches = batches
+        self.firsts = [0, *itertools.accumulate(len(b.joined) for b in batches)]
+        self.cache: dict[int, _Prepared] = {}
+
+    def __len__(self) -> int:
+        return self.firsts[-1]
+
+    @overload
+    def __getitem__(self, k: int) -> _Prepared: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[_Prepared]: ...
+
+    def __getitem__(self, k: int | slice) -> _Prepared | list[_Prepared]:
+        if isinstance(k, slice):
+            return [self[n] for n in range(*k.indices(len(self)))]
+        found = self.cache.get(k)
+        if found is None:
+            if not 0 <= k < self.firsts[-1]:
+                raise IndexError(k)
+            b = bisect.bisect_right(self.firsts, k) - 1
+            found = self.batches[b].document(k - self.firsts[b])
+            if len(self.cache) >= _DOCUMENT_CACHE:
+                self.cache.clear()
+            self.cache[k] = found
+        return found
+
+    def __iter__(self) -> Iterator[_Prepared]:
+        for batch in self.batches:
+            for n in range(len(batch.joined)):
+                yield batch.document(n)
+
+    def word_counts(self) -> list[int]:
+        """Words in each document."""
+        return [b.bounds[n + 1] - b.bounds[n] for b in self.batches for n in range(len(b.joined))]
+
+    def line_counts(self) -> I64:
+        """Lines in each document."""
+        return np.concatenate(
+            [np.diff(np.asarray(b.line_bounds, dtype=np.int64)) for b in self.batches]
+            or [np.zeros(0, dtype=np.int64)]
+        )
 
 
 def _sampled_shingles(
@@ -244,27 +297,28 @@ def _offsets(
     return ends - lengths, ends
 
 
-def _line_sizes(prepared: Sequence[_Prepared]) -> I64:
+def _line_sizes(corpus: _Corpus) -> I64:
     """Words in each line of each document, all documents in one array."""
-    ends = np.concatenate([p.line_ends for p in prepared]).astype(np.int64)
+    ends = np.concatenate([b.line_ends for b in corpus.batches] or [np.zeros(0, np.int32)]).astype(
+        np.int64
+    )
     before = np.concatenate(([0], ends[:-1]))
-    firsts = np.cumsum([p.line_ends.size for p in prepared]) - [p.line_ends.size for p in prepared]
+    counts = corpus.line_counts()
+    firsts = np.cumsum(counts) - counts
     before[firsts[firsts < ends.size]] = 0
     return ends - before
 
 
-def _boilerplate_lines(
-    prepared: Sequence[_Prepared], min_documents: int, sizes: I64
-) -> npt.NDArray[np.bool_]:
+def _boilerplate_lines(corpus: _Corpus, min_documents: int, sizes: I64) -> npt.NDArray[np.bool_]:
     """Which lines are boilerplate (all documents' lines in one array, of ``sizes``
     words each): lines found in ``min_documents`` documents or more, in runs of such
     lines at most BOILERPLATE_WORDS words long. A longer run is a story many outlets
     reprinted (every paragraph of it common), not boilerplate."""
-    per_doc = np.fromiter((p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared))
-    keys = np.concatenate([p.line_keys for p in prepared])
+    per_doc = corpus.line_counts()
+    keys = np.concatenate([b.line_keys for b in corpus.batches] or [np.zeros(0, np.uint64)])
     if not keys.size:
         return np.zeros(0, dtype=bool)
-    doc = np.repeat(np.arange(len(prepared), dtype=np.int64), per_doc)
+    doc = np.repeat(np.arange(len(corpus), dtype=np.int64), per_doc)
     # Documents holding each key, a document counted once however often it repeats it.
     order = np.lexsort((doc, keys))
     k, d = keys[order], doc[order]
@@ -285,67 +339,72 @@ def _boilerplate_lines(
     return boilerplate
 
 
-def _mask_boilerplate(prepared: list[_Prepared], settings: Settings, every: int) -> list[_Prepared]:
+def _mask_boilerplate(corpus: _Corpus, settings: Settings, every: int) -> _Corpus:
     """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment:
-    their words get hashes no other word has."""
-    if not settings.boilerplate or len(prepared) < settings.boilerplate:
-        return prepared
-    sizes = _line_sizes(prepared)
-    boiler = _boilerplate_lines(prepared, settings.boilerplate, sizes)
+    their words get hashes no other word has, in place (the batches' arrays are this
+    process's own, and copies would double the memory of every document with
+    boilerplate); batches holding any are shingled again, about `_MASK_BATCH`
+    documents in one pass."""
+    if not settings.boilerplate or len(corpus) < settings.boilerplate:
+        return corpus
+    sizes = _line_sizes(corpus)
+    boiler = _boilerplate_lines(corpus, settings.boilerplate, sizes)
     if not boiler.any():
-        return prepared
-    line_counts = np.fromiter(
-        (p.line_keys.size for p in prepared), dtype=np.int64, count=len(prepared)
+        return corpus
+    batches = list(corpus.batches)
+    group: list[int] = []
+    first_line = first_doc = docs = lines = 0
+    for b, batch in enumerate(corpus.batches):
+        group.append(b)
+        docs += len(batch.joined)
+        lines += batch.line_bounds[-1]
+        if docs < _MASK_BATCH and b + 1 < len(batches):
+            continue
+        span = slice(first_line, first_line + lines)
+        if boiler[span].any():
+            _mask_group(batches, group, first_doc, boiler[span], sizes[span], settings, every)
+        first_line += lines
+        first_doc += docs
+        group, docs, lines = [], 0, 0
+    return _Corpus(batches)
+
+
+def _mask_group(
+    batches: list[_Batch],
+    group: list[int],
+    first_doc: int,
+    boiler: npt.NDArray[np.bool_],
+    sizes: I64,
+    settings: Settings,
+    every: int,
+) -> None:
+    """Mask the boilerplate lines (``boiler``, of ``sizes`` words each) of the
+    consecutive ``batches[group]``, whose first document is ``first_doc``, and shingle
+    them again: the batches are replaced in ``batches``."""
+    members = [batches[g] for g in group]
+    mask = np.repeat(boiler, sizes)
+    hashes = np.concatenate([b.hashes for b in members])
+    counts = np.concatenate([np.diff(np.asarray(b.bounds, dtype=np.int64)) for b in members])
+    doc = np.repeat(np.arange(first_doc, first_doc + counts.size, dtype=np.uint64), counts)
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    where = np.arange(hashes.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(
+        np.uint64
     )
-    line_firsts = np.cumsum(line_counts) - line_counts
-    line_doc = np.repeat(np.arange(len(prepared)), line_counts)
-    touched = np.unique(line_doc[boiler])
-    out = list(prepared)
-    k = settings.shingle_words
-    # Documents with boilerplate are re-shingled in batches, each in one pass.
-    for first_doc in range(0, touched.size, _MASK_BATCH):
-        batch = touched[first_doc : first_doc + _MASK_BATCH]
-        docs = [prepared[n] for n in batch.tolist()]
-        # The batch's lines: each document's, in order.
-        per_doc = line_counts[batch]
-        lines = np.arange(int(per_doc.sum())) + np.repeat(
-            line_firsts[batch] - (np.cumsum(per_doc) - per_doc), per_doc
+    hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
+    shingles, cuts = _sampled_shingles(hashes, counts, settings.shingle_words, every)
+    word = n = 0
+    for g, batch in zip(group, members, strict=True):
+        words, docs = batch.bounds[-1], len(batch.joined)
+        batch.hashes[:] = hashes[word : word + words]
+        lo, hi = cuts[n], cuts[n + docs]
+        batches[g] = dataclasses.replace(
+            batch,
+            shingles=shingles[lo:hi],
+            shingle_bounds=[c - lo for c in cuts[n : n + docs + 1]],
+            boilerplate=mask[word : word + words],
         )
-        mask = np.repeat(boiler[lines], sizes[lines])
-        hashes = np.concatenate([p.hashes for p in docs])
-        counts = np.fromiter((len(p) for p in docs), dtype=np.int64, count=len(docs))
-        doc = np.repeat(batch.astype(np.uint64), counts)
-        bounds = np.concatenate(([0], np.cumsum(counts)))
-        where = np.arange(hashes.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(
-            np.uint64
-        )
-        hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
-        shingles, cuts = _sampled_shingles(hashes, counts, k, every)
-        # Hashes in place: the prepared arrays are this process's own, and copies would
-        # double the memory of every document with boilerplate.
-        for n, p, lo, hi, cut, next_cut in zip(
-            batch.tolist(),
-            docs,
-            bounds[:-1].tolist(),
-            bounds[1:].tolist(),
-            cuts[:-1],
-            cuts[1:],
-            strict=True,
-        ):
-            p.hashes[:] = hashes[lo:hi]
-            # Not `dataclasses.replace`, which costs several times as much.
-            out[n] = _Prepared(
-                words=p.words,
-                gaps=p.gaps,
-                lengths=p.lengths,
-                hashes=p.hashes,
-                shingles=shingles[cut:next_cut],
-                line_ends=p.line_ends,
-                line_keys=p.line_keys,
-                topical=p.topical,
-                boilerplate=mask[lo:hi],
-            )
-    return out
+        word += words
+        n += docs
 
 
 def _char_ranges(
@@ -398,7 +457,7 @@ def _found_passages(
     b_end)``: the word ranges of every passage and edit of every pair, converted
     column by column (`_char_ranges`), not one tuple at a time (a chunk of pairs holds
     thousands of edits)."""
-    prepared: list[_Prepared] = _shared["prepared"]
+    prepared: _Corpus = _shared["prepared"]
     passages = [w for _, _, wps in kept for w in wps]
     # A word edit is a plain tuple: (kind, a_start, a_end, b_start, b_end).
     edits = [e for w in passages for e in w.edits]
@@ -478,7 +537,7 @@ def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
 
 def _plan_pairs(
     documents: Sequence[Document],
-    prepared: Sequence[_Prepared],
+    prepared: _Corpus,
     settings: Settings,
     pairs: Sequence[tuple[str, str]] | None,
     against: Collection[str] | None,
@@ -501,8 +560,11 @@ def _plan_pairs(
         meanwhile()
         return planned
     # Prepared shingles are already the sample the corpus size calls for.
-    shingles = np.concatenate([p.shingles for p in prepared])
-    counts = np.fromiter((p.shingles.size for p in prepared), dtype=np.int64, count=len(prepared))
+    shingles = np.concatenate([b.shingles for b in prepared.batches] or [np.zeros(0, np.uint64)])
+    counts = np.concatenate(
+        [np.diff(np.asarray(b.shingle_bounds, dtype=np.int64)) for b in prepared.batches]
+        or [np.zeros(0, dtype=np.int64)]
+    )
     # 32-bit document numbers (`shared_codes` takes fewer than 2**31 documents): half
     # the memory of the one array as long as every shingle in the corpus.
     owners = np.repeat(np.arange(len(prepared), dtype=np.int32), counts)
@@ -801,7 +863,7 @@ def _unship(shipped: Any) -> list[_Batch]:
 
 def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
     settings: Settings = _shared["settings"]
-    prepared: list[_Prepared] = _shared["prepared"]
+    prepared: _Corpus = _shared["prepared"]
     reworded = settings.reworded_for(len(prepared))
     kept = []
     exact = align_many([(prepared[i].hashes, prepared[j].hashes) for i, j in planned], settings)
@@ -837,7 +899,7 @@ def _pair_report(
     """The pair's report (see `_report`), its passages ``found`` in characters
     (`_found_passages`); its topic similarity too in a corpus too large for the full
     matrix (otherwise it is filled in once all pairs are known)."""
-    prepared: list[_Prepared] = _shared["prepared"]
+    prepared: _Corpus = _shared["prepared"]
     pa, pb = prepared[i], prepared[j]
     topic = 0.0
     if "topics" in _shared:
@@ -948,7 +1010,7 @@ class _Workers:
             self.hugepages = _use_hugepages(False)
         return self
 
-    def share(self, prepared: list[_Prepared]) -> None:
+    def share(self, prepared: _Corpus) -> None:
         """Make the prepared documents visible to workers started from now on."""
         self.close()
         _shared["prepared"] = prepared
@@ -1082,7 +1144,8 @@ def _compare(
 
     total = len(documents)
     with _Workers(workers, documents, settings) as pool:
-        prepared = []
+        batches: list[_Batch] = []
+        done = 0
         # The words as text serve only reworded search and the full topic matrix.
         _shared["every"] = settings.sample_for(total)
         _shared["keep_words"] = (
@@ -1091,12 +1154,14 @@ def _compare(
         spans = [(k, min(k + _PREPARE_CHUNK, total)) for k in range(0, total, _PREPARE_CHUNK)]
         for shipped in pool.map(_prepare_shipped, spans):
             for batch in _unship(shipped):
-                prepared += batch.documents()
-            report("fingerprinting", len(prepared), total)
+                batches.append(batch)
+                done += len(batch.joined)
+            report("fingerprinting", done, total)
         # Steps: boilerplate, each part of the candidate index, the pairs from it.
         steps = _INDEX_PARTS + 2
         report("finding candidates", 0, steps)
-        prepared = _mask_boilerplate(prepared, settings, _shared["every"])
+        prepared = _mask_boilerplate(_Corpus(batches), settings, _shared["every"])
+        del batches
         pool.share(prepared)
         report("finding candidates", 1, steps)
 
@@ -1158,7 +1223,7 @@ def _compare(
     used["version"] = __version__
     return Result(
         documents=tuple(documents),
-        words=tuple(len(p) for p in prepared),
+        words=tuple(prepared.word_counts()),
         pairs=tuple(results),
         topic=topic,
         settings=used,

@@ -396,9 +396,9 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     docs += [Document("empty", ""), Document("tiny", "a b")]
     settings = reuse.Settings(sample=every, min_shared=2)
     texts = [d.text for d in docs]
-    prepared = pipeline._prepare_many(texts, settings, every).documents()
+    prepared = pipeline._Corpus([pipeline._prepare_many(texts, settings, every)])
     planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
-    full = pipeline._prepare_many(texts, settings, 1).documents()
+    full = pipeline._Corpus([pipeline._prepare_many(texts, settings, 1)])
     # Every shingle of each document, before mixing: the sample is taken on these.
     raw = [shingle_hashes(p.hashes, settings.shingle_words) for p in full]
     assert [p.shingles.tolist() for p in prepared] == [mix(sample(r, every)).tolist() for r in raw]
@@ -476,7 +476,7 @@ def test_character_ranges_of_word_ranges(
     from reuse import pipeline
 
     joined = ["  ".join(words) for words in texts]
-    prepared = pipeline._prepare_many(joined, reuse.Settings(), 1).documents()
+    prepared = pipeline._Corpus([pipeline._prepare_many(joined, reuse.Settings(), 1)])
     tokens = [tokenise(text) for text in joined]
     asked = []
     for doc, lo, hi in ranges:
@@ -548,12 +548,65 @@ def test_news_text_offsets_take_one_byte_per_word() -> None:
     long_gap = "word" + " " * 300 + "after"
     wide = pipeline._prepare_many([long_gap], reuse.Settings(), 1)
     assert wide.gaps.dtype.itemsize == 2
-    doc = wide.documents()[0]
+    doc = wide.document(0)
     tokens = doc.tokens()
     assert [long_gap[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
         "word",
         "after",
     ]
+
+
+def test_a_corpus_of_batches_gives_each_document_as_prepared_alone() -> None:
+    """Documents looked up across batches (empty ones too) are those each batch made."""
+    import numpy as np
+
+    from reuse import pipeline
+
+    rng = random.Random(7)
+    texts = [make_text(rng, rng.randrange(0, 30)) for _ in range(11)] + [""]
+    settings = reuse.Settings()
+    batches = [pipeline._prepare_many(texts[k : k + 4], settings, 1) for k in range(0, 12, 4)]
+    corpus = pipeline._Corpus(batches)
+    assert len(corpus) == 12
+    for k, text in enumerate(texts):
+        alone = pipeline._prepare_many([text], settings, 1).document(0)
+        got = corpus[k]
+        assert got.hashes.tolist() == alone.hashes.tolist()
+        assert got.shingles.tolist() == alone.shingles.tolist()
+        assert got.line_keys.tolist() == alone.line_keys.tolist()
+        ours, theirs = got.tokens(), alone.tokens()
+        assert ours.words == theirs.words
+        assert ours.starts.tolist() == theirs.starts.tolist()
+        assert ours.ends.tolist() == theirs.ends.tolist()
+        assert corpus[k] is got  # kept a while
+    assert [len(p) for p in corpus] == corpus.word_counts() == [len(t.split()) for t in texts]
+    assert corpus.line_counts().tolist() == [p.line_keys.size for p in corpus]
+    sliced = [p.hashes.tolist() for p in corpus[2:5]]
+    assert sliced == [corpus[k].hashes.tolist() for k in (2, 3, 4)]
+    with pytest.raises(IndexError):
+        corpus[12]
+    assert np.concatenate([p.hashes for p in corpus]).size == sum(corpus.word_counts())
+
+
+@pytest.mark.parametrize("mask_batch", [1, 5, 10_000])
+def test_boilerplate_is_masked_the_same_however_batches_are_grouped(
+    mask_batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reuse import pipeline
+
+    docs = _planted_corpus(60, seed=5)
+    settings = reuse.Settings(boilerplate=5, sample=1)
+    expected = result_dict(reuse.compare(docs, settings))
+    monkeypatch.setattr(pipeline, "_SCAN_BATCH", 3)
+    monkeypatch.setattr(pipeline, "_MASK_BATCH", mask_batch)
+    got = result_dict(reuse.compare(docs, settings))
+    assert got == expected
+    # The promo line is boilerplate: in no reported passage.
+    texts = {d.id: d.text for d in docs}
+    quoted = [
+        texts[pair["a"]][p["a"][0] : p["a"][1]] for pair in got["pairs"] for p in pair["passages"]
+    ]
+    assert quoted and not any("Follow us" in q for q in quoted)
 
 
 def test_worker_processes_run_without_numpy_huge_pages() -> None:
