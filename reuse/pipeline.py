@@ -198,6 +198,13 @@ class _Corpus(Sequence[_Prepared]):
         """Words in each document."""
         return [b.bounds[n + 1] - b.bounds[n] for b in self.batches for n in range(len(b.joined))]
 
+    def shingle_counts(self) -> I64:
+        """Sampled shingles of each document."""
+        return np.concatenate(
+            [np.diff(np.asarray(b.shingle_bounds, dtype=np.int64)) for b in self.batches]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+
     def line_counts(self) -> I64:
         """Lines in each document."""
         return np.concatenate(
@@ -544,11 +551,13 @@ def _plan_pairs(
     pool: _Workers | None = None,
     counted: Callable[[int], None] = lambda parts: None,
     meanwhile: Callable[[], None] = lambda: None,
+    parts: int | None = None,
 ) -> list[tuple[int, int]]:
     """Return the ``(a, b)`` document indices to align, ``a`` first. The index is
-    counted in parts (`_index_part`), on ``pool``'s workers when given; ``counted`` is
-    told how many parts are done as they finish, and ``meanwhile`` runs here while
-    workers count."""
+    counted in ``parts`` parts (`_index_part`; by default as many as its shingles call
+    for, `_index_parts_for`), on ``pool``'s workers when given; ``counted`` is told how
+    many parts are done as they finish, and ``meanwhile`` runs here while workers
+    count."""
     index = {d.id: i for i, d in enumerate(documents)}
     if pairs is not None:
         planned = []
@@ -559,34 +568,30 @@ def _plan_pairs(
             planned.append((index[id_a], index[id_b]))
         meanwhile()
         return planned
-    # Prepared shingles are already the sample the corpus size calls for.
-    shingles = np.concatenate([b.shingles for b in prepared.batches] or [np.zeros(0, np.uint64)])
-    counts = np.concatenate(
-        [np.diff(np.asarray(b.shingle_bounds, dtype=np.int64)) for b in prepared.batches]
-        or [np.zeros(0, dtype=np.int64)]
-    )
-    # 32-bit document numbers (`shared_codes` takes fewer than 2**31 documents): half
-    # the memory of the one array as long as every shingle in the corpus.
-    owners = np.repeat(np.arange(len(prepared), dtype=np.int32), counts)
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
-    _shared["index"] = (shingles, owners, len(documents), settings.max_df, groups)
-    parts: list[Any] = []
+    # Prepared shingles are already the sample the corpus size calls for; each part
+    # gathers its own from the batches (`_index_part`).
+    counts = prepared.shingle_counts()
+    if parts is None:
+        parts = _index_parts_for(int(counts.sum()))
+    _shared["index"] = (prepared, counts, parts, settings.max_df, groups)
+    done: list[Any] = []
     try:
-        tasks = [[part] for part in range(_INDEX_PARTS)]
+        tasks = [[part] for part in range(parts)]
         if pool is not None:
             pool.close()  # workers forked from here on see the index
         counting = map(_index_parts, tasks) if pool is None else pool.map(_index_parts, tasks)
         meanwhile()
         for chunk in counting:
-            parts += chunk
-            counted(len(parts))
+            done += chunk
+            counted(len(done))
         del _shared["index"]
-        left, right = _pairs_from_parts(parts, settings.min_shared, groups, pool)
+        left, right = _pairs_from_parts(done, settings.min_shared, groups, pool)
     finally:
         _shared.pop("index", None)
-        for part in parts:
+        for part in done:
             if isinstance(part[0], str):
                 with contextlib.suppress(OSError):
                     os.unlink(part[0])
@@ -607,9 +612,22 @@ def _plan_pairs(
     return list(zip(a, b, strict=True))
 
 
-# The candidate index is counted in this many parts (a power of two), by the top bits
-# of the hashes.
+# The candidate index is counted in parts (a power of two, at least this many) by the
+# top bits of the hashes, each of about this many shingles at most: a part's sorting
+# and pairing take a few dozen bytes per shingle, on each worker at once.
 _INDEX_PARTS = 4
+_INDEX_PART_SHINGLES = 20_000_000
+# Batches whose shingles a part gathers at a time.
+_INDEX_BLOCK = 512
+
+
+def _index_parts_for(shingles: int) -> int:
+    """Parts of the candidate index of ``shingles`` shingles (see `_INDEX_PARTS`).
+
+    >>> _index_parts_for(1000), _index_parts_for(90_000_000), _index_parts_for(300_000_000)
+    (4, 8, 16)
+    """
+    return max(_INDEX_PARTS, 1 << (-(-shingles // _INDEX_PART_SHINGLES) - 1).bit_length())
 
 
 # Each part's codes are then counted in this many ranges of pair codes, each range
@@ -624,12 +642,22 @@ def _index_part(part: int) -> tuple[Any, ...]:
     Returns the codes (shipped in shared memory from a worker, `_ship`, as they are
     otherwise) and, to cut the codes into ranges of about equal size, the codes at each
     of `_CODE_RANGES` equal steps through them."""
-    shingles, owners, n, max_df, groups = _shared["index"]
-    chosen = shingles >> np.uint64(64 - (_INDEX_PARTS - 1).bit_length()) == part
+    corpus, counts, parts, max_df, groups = _shared["index"]
+    top = np.uint64(64 - (parts - 1).bit_length())
+    shingles, owners = [], []
+    for lo in range(0, len(corpus.batches), _INDEX_BLOCK):
+        block = corpus.batches[lo : lo + _INDEX_BLOCK]
+        first, last = corpus.firsts[lo], corpus.firsts[lo + len(block)]
+        hashes = np.concatenate([b.shingles for b in block])
+        chosen = hashes >> top == part
+        shingles.append(hashes[chosen])
+        # 32-bit document numbers (`shared_codes` takes fewer than 2**31 documents).
+        docs = np.repeat(np.arange(first, last, dtype=np.int32), counts[first:last])
+        owners.append(docs[chosen])
     codes = shared_codes(
-        shingles[chosen],
-        owners[chosen],
-        n,
+        np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint64),
+        np.concatenate(owners) if owners else np.zeros(0, dtype=np.int32),
+        len(corpus),
         max_df=max_df,
         groups=groups,
         mixed=True,
@@ -1157,11 +1185,13 @@ def _compare(
                 batches.append(batch)
                 done += len(batch.joined)
             report("fingerprinting", done, total)
-        # Steps: boilerplate, each part of the candidate index, the pairs from it.
-        steps = _INDEX_PARTS + 2
-        report("finding candidates", 0, steps)
-        prepared = _mask_boilerplate(_Corpus(batches), settings, _shared["every"])
+        prepared = _Corpus(batches)
         del batches
+        # Steps: boilerplate, each part of the candidate index, the pairs from it.
+        parts = _index_parts_for(int(prepared.shingle_counts().sum()))
+        steps = parts + 2
+        report("finding candidates", 0, steps)
+        prepared = _mask_boilerplate(prepared, settings, _shared["every"])
         pool.share(prepared)
         report("finding candidates", 1, steps)
 
@@ -1183,7 +1213,7 @@ def _compare(
             report("topic similarity", len(sample), len(sample))
 
         planned = _plan_pairs(
-            documents, prepared, settings, pairs, against, pool, counted, fit_sampled_topics
+            documents, prepared, settings, pairs, against, pool, counted, fit_sampled_topics, parts
         )
         report("finding candidates", steps, steps)
         _shared["keep_empty"] = pairs is not None

@@ -97,7 +97,7 @@ def test_progress_reports_every_stage_to_completion() -> None:
     check()
     assert seen["fingerprinting"][-1] == (3, 3)
     # Boilerplate, each part of the candidate index, then the pairs.
-    steps = pipeline._INDEX_PARTS + 2
+    steps = pipeline._INDEX_PARTS + 2  # a small corpus: the fewest parts
     assert seen["finding candidates"] == [(n, steps) for n in range(steps + 1)]
     assert seen["aligning"][-1] == (1, 1)
     assert seen["topic similarity"][-1] == (1, 1)
@@ -409,6 +409,32 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     ids = [d.id for d in docs]
     assert sorted(tuple(sorted(pair)) for pair in planned) == [(i, j) for i, j, _ in expected]
     assert planned and all(ids[i] < ids[j] for i, j in planned)
+
+
+@pytest.mark.parametrize(("part_shingles", "block", "workers"), [(50, 1, 1), (200, 3, 2)])
+def test_an_index_in_many_parts_and_blocks_pairs_the_same_documents(
+    part_shingles: int, block: int, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More parts than the fewest (each gathering its shingles a few batches at a
+    time, on workers or here): the same pairs, and a progress step for each part."""
+    from reuse import pipeline
+
+    docs = _planted_corpus(90, seed=21)
+    settings = reuse.Settings(sample=1)
+    expected = result_dict(reuse.compare(docs, settings))
+    monkeypatch.setattr(pipeline, "_SCAN_BATCH", 4)
+    monkeypatch.setattr(pipeline, "_INDEX_PART_SHINGLES", part_shingles)
+    monkeypatch.setattr(pipeline, "_INDEX_BLOCK", block)
+    steps: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "finding candidates":
+            steps.append(total)
+
+    got = result_dict(reuse.compare(docs, settings, progress=progress, workers=workers))
+    assert got == expected
+    assert expected["pairs"]
+    assert steps and set(steps) == {steps[0]} and steps[0] - 2 > pipeline._INDEX_PARTS
 
 
 def test_an_error_while_workers_prepare_leaves_no_shipped_batch(
