@@ -11,13 +11,24 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from reuse.errors import InputError, OutputError, ReuseError, SettingsError
-from reuse.model import Document, Edit, Notice, PairResult, Passage, Result, Span, TopicMatrix
+from reuse.model import (
+    Document,
+    Edit,
+    Edits,
+    Notice,
+    PairResult,
+    Passage,
+    Result,
+    Span,
+    TopicMatrix,
+)
 from reuse.pipeline import compare
 from reuse.settings import Settings
 
 __all__ = [
     "Document",
     "Edit",
+    "Edits",
     "InputError",
     "Notice",
     "OutputError",

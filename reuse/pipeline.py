@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
-import functools
 import gc
 import glob
 import importlib
@@ -37,8 +36,9 @@ from reuse.fingerprint import (
 )
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import (
+    EDIT_KINDS,
     Document,
-    Edit,
+    Edits,
     Notice,
     PairResult,
     Passage,
@@ -416,7 +416,7 @@ def _mask_group(
 
 def _char_ranges(
     prepared: Sequence[_Prepared], doc: npt.ArrayLike, first: Sequence[int], last: Sequence[int]
-) -> tuple[list[int], list[int]]:
+) -> tuple[I64, I64]:
     """Character range of each word range ``[first[n], last[n])`` of document
     ``doc[n]``, as the starts and the ends; an empty range sits after the word before
     it (at 0 before the first word). A few array operations for all ranges: a chunk of
@@ -424,11 +424,11 @@ def _char_ranges(
     lookups themselves."""
     docs = np.asarray(doc, dtype=np.int64)
     if not docs.size:
-        return [], []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     used = distinct(docs)
     sizes = np.fromiter((len(prepared[k]) for k in used.tolist()), np.int64, used.size)
     if not sizes.any():
-        return [0] * docs.size, [0] * docs.size
+        return np.zeros(docs.size, dtype=np.int64), np.zeros(docs.size, dtype=np.int64)
     bases = np.cumsum(sizes) - sizes
     starts, ends = _offsets(
         np.concatenate([prepared[k].gaps for k in used.tolist()]),
@@ -446,9 +446,7 @@ def _char_ranges(
     start, end = starts[at_start], ends[at_end]
     filled = hi > lo
     after = np.where(words & (lo > 0), end, 0)
-    start = np.where(filled, start, after)
-    end = np.where(filled, end, after)
-    return start.tolist(), end.tolist()
+    return np.where(filled, start, after), np.where(filled, end, after)
 
 
 _Found = tuple[Any, ...]
@@ -460,10 +458,11 @@ def _found_passages(
     kept: list[tuple[int, int, list[WordPassage]]],
 ) -> list[tuple[Any, ...]]:
     """Each pair's passages as ``(a_start, a_end, b_start, b_end, a_words, b_words,
-    matched, edits)`` in characters, each edit as ``(kind, a_start, a_end, b_start,
-    b_end)``: the word ranges of every passage and edit of every pair, converted
-    column by column (`_char_ranges`), not one tuple at a time (a chunk of pairs holds
-    thousands of edits)."""
+    matched, kinds, offsets)`` in characters, the edits as `Edits.packed` takes them
+    (a few bytes each, where a tuple per edit would cost the main process some 200
+    bytes and its unpickling): the word ranges of every passage and edit of every pair
+    are converted column by column (`_char_ranges`), not one tuple at a time (a chunk
+    of pairs holds thousands of edits)."""
     prepared: _Corpus = _shared["prepared"]
     passages = [w for _, _, wps in kept for w in wps]
     # A word edit is a plain tuple: (kind, a_start, a_end, b_start, b_end).
@@ -486,20 +485,31 @@ def _found_passages(
         [w.b_end for w in passages] + list(b1),
     )
     n = len(passages)
-    edit_tuples = list(zip(kinds, a_starts[n:], a_ends[n:], b_starts[n:], b_ends[n:], strict=True))
+    # The edits as `Edits.packed` takes them: a kind byte and four 64-bit offsets each.
+    codes = bytes(map(_KIND_CODES.__getitem__, kinds))
+    offsets = np.stack((a_starts[n:], a_ends[n:], b_starts[n:], b_ends[n:]), axis=1)
+    packed = offsets.astype(np.int64).tobytes()
+    ranges = zip(
+        a_starts[:n].tolist(),
+        a_ends[:n].tolist(),
+        b_starts[:n].tolist(),
+        b_ends[:n].tolist(),
+        strict=True,
+    )
     found = []
     at = 0
-    for k, (w, count) in enumerate(zip(passages, per_passage, strict=True)):
+    for w, count, (a0, a1, b0, b1) in zip(passages, per_passage, ranges, strict=True):
         found.append(
             (
-                a_starts[k],
-                a_ends[k],
-                b_starts[k],
-                b_ends[k],
+                a0,
+                a1,
+                b0,
+                b1,
                 w.a_end - w.a_start,
                 w.b_end - w.b_start,
                 w.matched,
-                tuple(edit_tuples[at : at + count]),
+                codes[at : at + count],
+                packed[32 * at : 32 * (at + count)],
             )
         )
         at += count
@@ -511,8 +521,7 @@ def _found_passages(
     return out
 
 
-# An edit from its plain tuple, without a Python call per edit (`Edit._make` is one).
-_edit = functools.partial(tuple.__new__, Edit)
+_KIND_CODES = {kind: code for code, kind in enumerate(EDIT_KINDS)}
 
 
 def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
@@ -535,9 +544,9 @@ def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
                 a_words=a_words,
                 b_words=b_words,
                 matched_words=matched,
-                edits=tuple(map(_edit, edits)),
+                edits=Edits.packed(kinds, offsets),
             )
-            for a0, a1, b0, b1, a_words, b_words, matched, edits in passages
+            for a0, a1, b0, b1, a_words, b_words, matched, kinds, offsets in passages
         ),
     )
 

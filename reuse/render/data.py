@@ -160,7 +160,7 @@ def pair_json(pair: PairResult) -> str:
     passages = []
     for p in pair.passages:
         # An edit is a tuple in the order the template names its fields.
-        edits = ", ".join(map(_EDIT_JSON.__mod__, p.edits))
+        edits = ", ".join(map(_EDIT_JSON.__mod__, p.edits.tuples()))
         passages.append(
             f'{{"a": [{p.a.start}, {p.a.end}], "b": [{p.b.start}, {p.b.end}], '
             f'"words": {p.words}, "b_words": {p.b_words}, "matched_words": {p.matched_words}, '
