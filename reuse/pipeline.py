@@ -767,7 +767,7 @@ def _prepare_chunk(span: tuple[int, int]) -> list[_Batch]:
     return [_prepare_many(batch, settings, every) for batch in _chunks(texts, _SCAN_BATCH)]
 
 
-_ARRAYS = ("gaps", "lengths", "hashes", "topical", "shingles", "line_ends", "line_keys")
+_ARRAYS = ("gaps", "lengths", "hashes", "topical", "line_ends", "line_keys")
 # Where workers leave prepared batches for the parent to map: a pipe between processes
 # carries a few hundred MB/s, and the arrays are most of a large corpus's memory.
 _SHM = "/dev/shm"
@@ -865,14 +865,22 @@ def _prepare_shipped(span: tuple[int, int]) -> Any:
     batches = _prepare_chunk(span)
     if multiprocessing.parent_process() is None:
         return batches  # not in a worker: nothing to ship
-    shipped = _ship([getattr(b, name) for b in batches for name in _ARRAYS])
-    if shipped is None:
+    # Shingles in a file of their own: where boilerplate changes them all, the main
+    # process lets go of the file, and the system frees it.
+    files = [
+        _ship([getattr(b, name) for b in batches for name in _ARRAYS]),
+        _ship([b.shingles for b in batches]),
+    ]
+    if any(f is None for f in files):
+        for f in files:
+            if f is not None:
+                os.unlink(f[0])
         return batches
     rest = [
-        dataclasses.replace(b, **{name: None for name in _ARRAYS})  # type: ignore[arg-type]
+        dataclasses.replace(b, **{name: None for name in (*_ARRAYS, "shingles")})  # type: ignore[arg-type]
         for b in batches
     ]
-    return (*shipped, rest)
+    return files, rest
 
 
 def _map_shared(fd: int, size: int) -> mmap.mmap:
@@ -891,10 +899,16 @@ def _unship(shipped: Any) -> list[_Batch]:
     """The batches `_prepare_shipped` made, their arrays mapped (`_mapped`)."""
     if isinstance(shipped, list):
         return shipped
-    path, layout, rest = shipped
-    arrays = iter(_mapped(path, layout))
+    (words, shingles), rest = shipped
+    arrays = iter(_mapped(*words))
+    shingle_arrays = iter(_mapped(*shingles))
     return [
-        dataclasses.replace(batch, **{name: next(arrays) for name in _ARRAYS}) for batch in rest
+        dataclasses.replace(
+            batch,
+            shingles=next(shingle_arrays),
+            **{name: next(arrays) for name in _ARRAYS},
+        )
+        for batch in rest
     ]
 
 
