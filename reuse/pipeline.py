@@ -807,7 +807,11 @@ def _ship(arrays: Sequence[npt.NDArray[Any]]) -> tuple[str, list[tuple[str, int,
     (`_mapped`) instead of reading them through the pipe (which carries a few hundred
     MB/s); None where there is no room."""
     try:
-        fd, path = tempfile.mkstemp(prefix=_shipping_prefix(os.getppid()), dir=_SHM)
+        # Named for the comparing process, as it set before forking: a worker whose
+        # parent is gone would otherwise name it for init, whose files are never
+        # orphans (`_remove_orphaned_batches`).
+        parent = _shared.get("parent", os.getppid())
+        fd, path = tempfile.mkstemp(prefix=_shipping_prefix(parent), dir=_SHM)
     except OSError:
         return None
     layout = []
@@ -1055,6 +1059,7 @@ class _Workers:
         _SHARED_LOCK.acquire()
         _shared.clear()
         _shared.update(self.state)
+        _shared["parent"] = os.getpid()
         self.hugepages: bool | None = None
         if self.processes > 1:
             _remove_orphaned_batches()
