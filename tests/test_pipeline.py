@@ -717,3 +717,23 @@ def test_codes_counted_in_ranges_give_the_pairs_of_all_codes_together(
     assert right.tolist() == want_right.tolist()
     if ship and any(a.size for a in arrays):
         assert any(isinstance(part[0], str) for part in counted)
+
+
+def test_shipped_files_are_named_for_the_comparing_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker names what it ships for the process that forked it, as that process
+    recorded itself: once orphaned, the worker's own parent would be init."""
+    import numpy as np
+
+    from reuse import pipeline
+
+    monkeypatch.setitem(pipeline._shared, "parent", 987654)
+    shipped = pipeline._ship([np.arange(5, dtype=np.int64)])
+    assert shipped is not None
+    path, layout = shipped
+    try:
+        assert os.path.basename(path).startswith("reuse-987654-")
+        assert pipeline._read_shipped(path, layout)[0].tolist() == [0, 1, 2, 3, 4]
+    finally:
+        os.unlink(path)
