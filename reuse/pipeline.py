@@ -756,12 +756,13 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
 
-def _prepare_chunk(span: tuple[int, int]) -> list[_Batch]:
-    """Prepare documents ``span[0]:span[1]``, read from the documents the worker
-    inherited (the texts cost more to send than to copy the pages holding them)."""
+def _prepare_chunk(texts: list[str]) -> list[_Batch]:
+    """Prepare the documents of ``texts``.
+
+    A worker is sent the texts rather than reading those it inherited: reading a
+    string writes its reference count, and the page holding it would be copied into
+    the worker (a news article is about a page), a copy of the corpus across workers."""
     settings = _shared["settings"]
-    documents = _shared["documents"]
-    texts = [documents[k].text for k in range(*span)]
     # Small batches: their arrays stay in cache, and cost no fresh pages from the system.
     every = _shared["every"]
     return [_prepare_many(batch, settings, every) for batch in _chunks(texts, _SCAN_BATCH)]
@@ -863,10 +864,10 @@ def _arrays_in(
     ]
 
 
-def _prepare_shipped(span: tuple[int, int]) -> Any:
+def _prepare_shipped(texts: list[str]) -> Any:
     """`_prepare_chunk` in a worker, its arrays shipped in shared memory (`_ship`);
     without room there, the batches go through the pipe as they are."""
-    batches = _prepare_chunk(span)
+    batches = _prepare_chunk(texts)
     if multiprocessing.parent_process() is None:
         return batches  # not in a worker: nothing to ship
     # Shingles in a file of their own: where boilerplate changes them all, the main
@@ -1040,9 +1041,10 @@ def _keep_all(name: str, ks: list[int], make_all: Callable[[list[int]], list[T]]
 class _Workers:
     """Run tasks in this process or in forked worker processes, results in task order.
 
-    Workers read the documents, settings and (once `share` is called) the prepared
-    documents from what they inherit, so only task lists and results cross between
-    processes. Without ``fork`` (Windows) everything runs in this process.
+    Workers read the settings and (once `share` is called) the prepared documents
+    from what they inherit, so only tasks (texts to prepare, pairs to align) and
+    results cross between processes. Without ``fork`` (Windows) everything runs in
+    this process.
     """
 
     def __init__(self, workers: int, documents: Sequence[Document], settings: Settings) -> None:
@@ -1207,14 +1209,17 @@ def _compare(
         _shared["keep_words"] = (
             settings.reworded_for(total) > 0 or total <= settings.topic_matrix_limit
         )
-        spans = [(k, min(k + _PREPARE_CHUNK, total)) for k in range(0, total, _PREPARE_CHUNK)]
-        for shipped in pool.map(_prepare_shipped, spans):
+        texts = [
+            [d.text for d in documents[k : k + _PREPARE_CHUNK]]
+            for k in range(0, total, _PREPARE_CHUNK)
+        ]
+        for shipped in pool.map(_prepare_shipped, texts):
             for batch in _unship(shipped):
                 batches.append(batch)
                 done += len(batch.joined)
             report("fingerprinting", done, total)
         prepared = _Corpus(batches)
-        del batches
+        del batches, texts
         # Steps: boilerplate, each part of the candidate index, the pairs from it.
         parts = _index_parts_for(int(prepared.shingle_counts().sum()))
         steps = parts + 2
