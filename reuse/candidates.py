@@ -33,16 +33,30 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 
-def _pairs_in_groups(docs: I64, starts: I64, sizes: I64) -> I64:
-    """Return every within-group pair ``(i, j)``, ``i < j``, encoded as ``i * 2**32 + j``."""
-    out: list[I64] = []
+# Codes made at a time while pairing the members of groups of one size.
+_PAIRING_STEP = 1 << 22
+
+
+def _pairs_in_groups(docs: I64, starts: I64, sizes: I64, out: I64) -> None:
+    """Write every within-group pair ``(i, j)``, ``i < j``, encoded as
+    ``i * 2**32 + j``, into ``out`` (as long as their number): straight into the one
+    array that is sorted next, a few million at a time, rather than into pieces put
+    together after (pair codes are where the candidate index peaks in memory)."""
+    at = 0
     for size in np.unique(sizes).tolist():
-        rows = starts[sizes == size]
-        members = docs[rows[:, None] + np.arange(size)]  # one row of doc ids per group
-        members.sort(axis=1)
         left, right = np.triu_indices(size, k=1)
-        out.append(((members[:, left] << 32) | members[:, right]).ravel())
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+        rows = starts[sizes == size]
+        step = max(1, _PAIRING_STEP // max(1, left.size))
+        for first in range(0, rows.size, step):
+            chunk = rows[first : first + step]
+            members = docs[chunk[:, None] + np.arange(size)]  # a row of doc ids per group
+            members.sort(axis=1)
+            block = out[at : at + chunk.size * left.size].reshape(chunk.size, left.size)
+            np.left_shift(members[:, left], 32, out=block)
+            block |= members[:, right]
+            at += block.size
+    if at != out.size:
+        raise ValueError("out must hold every pair exactly")
 
 
 def _pairs_in_large_groups(
@@ -152,12 +166,11 @@ def shared_codes(
     labels = None if groups is None else np.asarray(groups, dtype=np.int64)
     keep = (sizes >= 2) & (sizes <= max_df)
     large = sizes > max_df
-    codes = np.concatenate(
-        (
-            _pairs_in_groups(docs, starts[keep], sizes[keep]),
-            _pairs_in_large_groups(docs, starts[large], sizes[large], labels),
-        )
-    )
+    others = _pairs_in_large_groups(docs, starts[large], sizes[large], labels)
+    pairs = int((sizes[keep] * (sizes[keep] - 1) // 2).sum())
+    codes = np.empty(pairs + others.size, dtype=np.int64)
+    _pairs_in_groups(docs, starts[keep], sizes[keep], codes[:pairs])
+    codes[pairs:] = others
     codes.sort()
     return codes
 

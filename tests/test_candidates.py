@@ -60,6 +60,24 @@ def test_matches_brute_force(
     assert got == brute(docs, min_shared, max_df, groups)
 
 
+@given(
+    st.lists(st.lists(st.integers(0, 12), max_size=25), max_size=14),
+    st.integers(1, 40),
+)
+def test_pairs_made_a_few_at_a_time_are_all_the_pairs(docs: list[list[int]], step: int) -> None:
+    """Groups of one size paired a few codes at a time (down to a group at a time)."""
+    from reuse import candidates
+
+    fingerprints = [np.array(d, dtype=np.uint64) for d in docs]
+    expected = brute(docs, 1, 10)
+    saved = candidates._PAIRING_STEP
+    candidates._PAIRING_STEP = step
+    try:
+        assert find_candidates(fingerprints, min_shared=1, max_df=10) == expected
+    finally:
+        candidates._PAIRING_STEP = saved
+
+
 def test_frequent_hashes_link_to_one_representative() -> None:
     # A passage reprinted by more than max_df documents is still found, through the
     # first of them, at a cost linear in their number.
