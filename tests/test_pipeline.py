@@ -609,8 +609,11 @@ def test_a_corpus_of_batches_gives_each_document_as_prepared_alone() -> None:
     assert corpus.line_counts().tolist() == [p.line_keys.size for p in corpus]
     sliced = [p.hashes.tolist() for p in corpus[2:5]]
     assert sliced == [corpus[k].hashes.tolist() for k in (2, 3, 4)]
-    with pytest.raises(IndexError):
-        corpus[12]
+    assert corpus[-1].hashes.tolist() == corpus[11].hashes.tolist()
+    assert corpus[-12].hashes.tolist() == corpus[0].hashes.tolist()
+    for outside in (12, -13):
+        with pytest.raises(IndexError):
+            corpus[outside]
     assert np.concatenate([p.hashes for p in corpus]).size == sum(corpus.word_counts())
 
 
