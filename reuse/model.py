@@ -133,6 +133,10 @@ class Edits(Sequence[Edit]):
         new._offsets = offsets
         return new
 
+    def raw(self) -> tuple[bytes, bytes]:
+        """The kinds and the offsets, as `packed` takes them."""
+        return self._kinds, self._offsets
+
     def tuples(self) -> Iterator[tuple[EditKind, int, int, int, int]]:
         """Each edit as a plain tuple, ``(kind, a_start, a_end, b_start, b_end)``."""
         numbers = iter(memoryview(self._offsets).cast("q"))

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 import reuse
@@ -216,3 +218,22 @@ def test_formatting_runs_in_worker_processes_in_order(monkeypatch: pytest.Monkey
     serial += list(data._rendered(pairs, render, {}, 1, None))
     assert {int(p.split(":")[1].rstrip(",")) for p in serial} == {os.getpid()}
     assert not data._rendering  # nothing left behind
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["replace", "insert", "delete"]),
+            *[st.integers(0, 2**40)] * 4,
+        ),
+        max_size=8,
+    )
+)
+def test_jsonl_edits_are_those_of_json_however_many(rows: list[tuple]) -> None:
+    """No edit, one, several of every kind, large offsets: written as json would."""
+    from reuse.render.data import pair_dict, pair_json
+
+    passage = Passage(Span("a", 0, 2**41), Span("b", 0, 2**41), 5, 5, 4, rows)
+    pair = PairResult("a", "b", 5, 5, 0.5, 0.5, 0.1, 0.2, (passage, passage))
+    assert pair_json(pair) == json.dumps(pair_dict(pair), ensure_ascii=False)

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
-from reuse.model import PairResult, Passage, Progress, Result
+from reuse.model import EDIT_KINDS, Edits, PairResult, Passage, Progress, Result
 
 __all__ = [
     "CSV_COLUMNS",
@@ -159,8 +159,7 @@ def pair_json(pair: PairResult) -> str:
     and building a dict per edit took most of the time spent writing them."""
     passages = []
     for p in pair.passages:
-        # An edit is a tuple in the order the template names its fields.
-        edits = ", ".join(map(_EDIT_JSON.__mod__, p.edits.tuples()))
+        edits = _edits_json(p.edits)
         passages.append(
             f'{{"a": [{p.a.start}, {p.a.end}], "b": [{p.b.start}, {p.b.end}], '
             f'"words": {p.words}, "b_words": {p.b_words}, "matched_words": {p.matched_words}, '
@@ -178,7 +177,18 @@ def pair_json(pair: PairResult) -> str:
 # What ``json.dumps(s, ensure_ascii=False)`` returns for a string, without the encoder
 # object it builds on every call.
 _string = json.encoder.encode_basestring
-_EDIT_JSON = '{"kind": "%s", "a": [%d, %d], "b": [%d, %d]}'
+# One template per kind of edit (in the order of their codes), its four offsets left to
+# fill: a passage's edits are then written by one format of all their offsets.
+_EDIT_TEMPLATES = tuple(
+    f'{{"kind": "{kind}", "a": [%d, %d], "b": [%d, %d]}}' for kind in EDIT_KINDS
+)
+
+
+def _edits_json(edits: Edits) -> str:
+    """The edits as `pair_dict` would have ``json.dumps`` write them, between brackets."""
+    kinds, offsets = edits.raw()
+    template = ", ".join(map(_EDIT_TEMPLATES.__getitem__, kinds))
+    return template % tuple(memoryview(offsets).cast("q")) if kinds else ""
 
 
 def _number(value: float) -> str:
