@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
@@ -417,7 +417,10 @@ def _mask_group(
 
 
 def _char_ranges(
-    prepared: Sequence[_Prepared], doc: npt.ArrayLike, first: Sequence[int], last: Sequence[int]
+    prepared: Sequence[_Prepared] | Mapping[int, _Prepared],
+    doc: npt.ArrayLike,
+    first: Sequence[int],
+    last: Sequence[int],
 ) -> tuple[I64, I64]:
     """Character range of each word range ``[first[n], last[n])`` of document
     ``doc[n]``, as the starts and the ends; an empty range sits after the word before
@@ -457,7 +460,7 @@ times faster than dataclasses: see `_pair_report` and `_report`."""
 
 
 def _found_passages(
-    kept: list[tuple[int, int, list[WordPassage]]],
+    kept: list[tuple[int, int, list[WordPassage]]], docs: Mapping[int, _Prepared]
 ) -> list[tuple[Any, ...]]:
     """Each pair's passages as ``(a_start, a_end, b_start, b_end, a_words, b_words,
     matched, kinds, offsets)`` in characters, the edits as `Edits.packed` takes them
@@ -465,7 +468,6 @@ def _found_passages(
     bytes and its unpickling): the word ranges of every passage and edit of every pair
     are converted column by column (`_char_ranges`), not one tuple at a time (a chunk
     of pairs holds thousands of edits)."""
-    prepared: _Corpus = _shared["prepared"]
     passages = [w for _, _, wps in kept for w in wps]
     # A word edit is a plain tuple: (kind, a_start, a_end, b_start, b_end).
     edits = [e for w in passages for e in w.edits]
@@ -475,13 +477,13 @@ def _found_passages(
     per_passage = [len(w.edits) for w in passages]
     kinds, a0, a1, b0, b1 = zip(*edits, strict=True) if edits else ((), (), (), (), ())
     a_starts, a_ends = _char_ranges(
-        prepared,
+        docs,
         np.concatenate((a_of, np.repeat(a_of, per_passage))),
         [w.a_start for w in passages] + list(a0),
         [w.a_end for w in passages] + list(a1),
     )
     b_starts, b_ends = _char_ranges(
-        prepared,
+        docs,
         np.concatenate((b_of, np.repeat(b_of, per_passage))),
         [w.b_start for w in passages] + list(b0),
         [w.b_end for w in passages] + list(b1),
@@ -923,10 +925,12 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
     settings: Settings = _shared["settings"]
     prepared: _Corpus = _shared["prepared"]
     reworded = settings.reworded_for(len(prepared))
+    # The chunk's documents, each looked up once (a pair's are needed at every step).
+    docs = {k: prepared[k] for pair in planned for k in pair}
     kept = []
-    exact = align_many([(prepared[i].hashes, prepared[j].hashes) for i, j in planned], settings)
+    exact = align_many([(docs[i].hashes, docs[j].hashes) for i, j in planned], settings)
     for (i, j), word_passages in zip(planned, exact, strict=True):
-        pa, pb = prepared[i], prepared[j]
+        pa, pb = docs[i], docs[j]
         fragments = []
         if reworded:
             fragments = match_sentences(
@@ -946,19 +950,23 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
     if "topics" in _shared:
         _keep_all("topic_rows", [k for i, j, _ in kept for k in (i, j)], _topic_rows)
     return [
-        _pair_report(i, j, word_passages, found)
-        for (i, j, word_passages), found in zip(kept, _found_passages(kept), strict=True)
+        _pair_report(i, j, word_passages, found, len(docs[i]), len(docs[j]))
+        for (i, j, word_passages), found in zip(kept, _found_passages(kept, docs), strict=True)
     ]
 
 
 def _pair_report(
-    i: int, j: int, word_passages: list[WordPassage], found: tuple[Any, ...]
+    i: int,
+    j: int,
+    word_passages: list[WordPassage],
+    found: tuple[Any, ...],
+    a_words: int,
+    b_words: int,
 ) -> _Found:
     """The pair's report (see `_report`), its passages ``found`` in characters
-    (`_found_passages`); its topic similarity too in a corpus too large for the full
-    matrix (otherwise it is filled in once all pairs are known)."""
-    prepared: _Corpus = _shared["prepared"]
-    pa, pb = prepared[i], prepared[j]
+    (`_found_passages`), its documents of ``a_words`` and ``b_words`` words; its topic
+    similarity too in a corpus too large for the full matrix (otherwise it is filled in
+    once all pairs are known)."""
     topic = 0.0
     if "topics" in _shared:
         topic = HashedTopics.cosine(
@@ -971,8 +979,8 @@ def _pair_report(
         j,
         a_shared,
         b_shared,
-        a_shared / max(1, len(pa)),
-        b_shared / max(1, len(pb)),
+        a_shared / max(1, a_words),
+        b_shared / max(1, b_words),
         topic,
         jaccard_of_sets(
             _kept("shingle_sets", i, _shingle_set), _kept("shingle_sets", j, _shingle_set)
