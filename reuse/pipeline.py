@@ -178,11 +178,11 @@ class _Corpus(Sequence[_Prepared]):
     def __getitem__(self, k: int | slice) -> _Prepared | list[_Prepared]:
         if isinstance(k, slice):
             return [self[n] for n in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
         found = self.cache.get(k)
         if found is None:
-            if k < 0:
-                return self[k + len(self)] if k >= -len(self) else self[len(self)]
-            if k >= len(self):
+            if not 0 <= k < len(self):
                 raise IndexError(k)
             b = bisect.bisect_right(self.firsts, k) - 1
             found = self.batches[b].document(k - self.firsts[b])
@@ -202,15 +202,16 @@ class _Corpus(Sequence[_Prepared]):
 
     def shingle_counts(self) -> I64:
         """Sampled shingles of each document."""
-        return np.concatenate(
-            [np.diff(np.asarray(b.shingle_bounds, dtype=np.int64)) for b in self.batches]
-            or [np.zeros(0, dtype=np.int64)]
-        )
+        return self._counts("shingle_bounds")
 
     def line_counts(self) -> I64:
         """Lines in each document."""
+        return self._counts("line_bounds")
+
+    def _counts(self, bounds: str) -> I64:
+        """Each document's items, from the batches' ``bounds`` of them."""
         return np.concatenate(
-            [np.diff(np.asarray(b.line_bounds, dtype=np.int64)) for b in self.batches]
+            [np.diff(np.asarray(getattr(b, bounds), dtype=np.int64)) for b in self.batches]
             or [np.zeros(0, dtype=np.int64)]
         )
 
@@ -1133,9 +1134,9 @@ def _use_hugepages(enabled: bool) -> bool | None:
     return None
 
 
-# Peak memory of a comparison per character of text, all its processes together, as
-# `benchmarks.scale` measures it on news-like articles: 5.8 bytes at 300,000 articles
-# (the main process alone 4.7).
+# Peak memory of a comparison per character of text, all its processes together (their
+# proportional set sizes summed), on `benchmarks.scale`'s news-like articles: 5.8 bytes
+# at 300,000 articles (the main process's peak resident size alone 4.7).
 _BYTES_PER_CHARACTER = 6
 
 
