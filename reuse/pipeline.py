@@ -644,9 +644,22 @@ def _index_parts_for(shingles: int) -> int:
     return max(_INDEX_PARTS, 1 << (-(-shingles // _INDEX_PART_SHINGLES) - 1).bit_length())
 
 
-# Each part's codes are then counted in this many ranges of pair codes, each range
-# from every part at once.
+# The parts' codes are then counted in ranges of pair codes, each range from every part
+# at once: at least this many ranges, as many more (a power of two) as keep each near
+# this many codes, at most as many as the steps each part reports to cut them by.
 _CODE_RANGES = 8
+_RANGE_CODES = 20_000_000
+_RANGE_STEPS = 64
+
+
+def _code_ranges_for(codes: int) -> int:
+    """Ranges to count ``codes`` pair codes in (see `_CODE_RANGES`).
+
+    >>> _code_ranges_for(1000), _code_ranges_for(300_000_000), _code_ranges_for(10**10)
+    (8, 16, 64)
+    """
+    wanted = 1 << (-(-codes // _RANGE_CODES) - 1).bit_length()
+    return min(_RANGE_STEPS, max(_CODE_RANGES, wanted))
 
 
 def _index_part(part: int) -> tuple[Any, ...]:
@@ -654,8 +667,8 @@ def _index_part(part: int) -> tuple[Any, ...]:
     sets of hashes, so their codes put together are those of the whole.
 
     Returns the codes (shipped in shared memory from a worker, `_ship`, as they are
-    otherwise) and, to cut the codes into ranges of about equal size, the codes at each
-    of `_CODE_RANGES` equal steps through them."""
+    otherwise) and, to cut the codes into ranges of about equal size, their number and
+    the codes at each of `_RANGE_STEPS` equal steps through them."""
     corpus, counts, parts, max_df, groups = _shared["index"]
     top = np.uint64(64 - (parts - 1).bit_length())
     shingles, owners = [], []
@@ -681,14 +694,16 @@ def _index_part(part: int) -> tuple[Any, ...]:
 
 def _counted_part(codes: I64, *, ship: bool) -> tuple[Any, ...]:
     """A part's sorted ``codes`` as `_index_part` returns them: shipped when ``ship``
-    and there is room, then the codes at each of `_CODE_RANGES` equal steps."""
+    and there is room, then their number and the codes at each of `_RANGE_STEPS`
+    equal steps."""
     steps = (
-        codes[(np.arange(1, _CODE_RANGES) * codes.size) // _CODE_RANGES].tolist()
+        codes[(np.arange(1, _RANGE_STEPS) * codes.size) // _RANGE_STEPS].tolist()
         if codes.size
         else []
     )
     shipped = _ship([codes]) if ship else None
-    return (codes, steps) if shipped is None else (*shipped, steps)
+    counted = (codes.size, steps)
+    return (codes, counted) if shipped is None else (*shipped, counted)
 
 
 def _index_parts(parts: list[int]) -> list[tuple[Any, ...]]:
@@ -705,10 +720,9 @@ def _pairs_from_parts(
     of every part (`_index_part`): the codes are cut into ranges at the same values in
     every part, and each range counted from all parts at once (`_count_range`), on
     ``pool``'s workers when the parts are shipped, so no process ever holds every code."""
-    steps = sorted(step for part in parts for step in part[-1])
-    cuts = (
-        [steps[(k * len(steps)) // _CODE_RANGES] for k in range(1, _CODE_RANGES)] if steps else []
-    )
+    ranges = _code_ranges_for(sum(part[-1][0] for part in parts))
+    steps = sorted(step for part in parts for step in part[-1][1])
+    cuts = [steps[(k * len(steps)) // ranges] for k in range(1, ranges)] if steps else []
     bounds = [None, *cuts, None]
     sources = [part[:-1] for part in parts]
     tasks = [[(sources, lo, hi, min_shared, groups)] for lo, hi in itertools.pairwise(bounds)]

@@ -685,11 +685,18 @@ def test_documents_kept_while_aligning_change_nothing(monkeypatch: pytest.Monkey
         st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=30), max_size=4
     ),
     ranges=st.integers(1, 9),
+    range_codes=st.integers(1, 50),
+    steps=st.integers(1, 16),
     min_shared=st.integers(1, 3),
     ship=st.booleans(),
 )
 def test_codes_counted_in_ranges_give_the_pairs_of_all_codes_together(
-    parts: list[list[tuple[int, int]]], ranges: int, min_shared: int, ship: bool
+    parts: list[list[tuple[int, int]]],
+    ranges: int,
+    range_codes: int,
+    steps: int,
+    min_shared: int,
+    ship: bool,
 ) -> None:
     """Pairs recurring across parts and across the cuts between ranges are counted
     once, whatever the number of ranges; from arrays or from shipped files."""
@@ -706,13 +713,19 @@ def test_codes_counted_in_ranges_give_the_pairs_of_all_codes_together(
     everything = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
     codes, shared = count_codes(everything.copy())
     want_left, want_right, _ = chosen_pairs(codes, shared, min_shared=min_shared)
-    old = pipeline._CODE_RANGES
-    pipeline._CODE_RANGES = ranges
+    # At least ``ranges`` ranges, more where they would hold over ``range_codes`` codes,
+    # at most ``steps``.
+    old = pipeline._CODE_RANGES, pipeline._RANGE_CODES, pipeline._RANGE_STEPS
+    pipeline._CODE_RANGES, pipeline._RANGE_CODES, pipeline._RANGE_STEPS = (
+        ranges,
+        range_codes,
+        steps,
+    )
     counted = [pipeline._counted_part(a, ship=ship) for a in arrays]
     try:
         left, right = pipeline._pairs_from_parts(counted, min_shared, None, None)
     finally:
-        pipeline._CODE_RANGES = old
+        pipeline._CODE_RANGES, pipeline._RANGE_CODES, pipeline._RANGE_STEPS = old
         for part in counted:
             if isinstance(part[0], str):
                 os.unlink(part[0])
