@@ -94,7 +94,8 @@ class Edit(NamedTuple):
 
 EDIT_KINDS: tuple[EditKind, ...] = ("replace", "insert", "delete")
 """The kinds of edit, in the order of their codes in `Edits.packed`."""
-_KIND_CODES = {kind: code for code, kind in enumerate(EDIT_KINDS)}
+EDIT_CODES = {kind: code for code, kind in enumerate(EDIT_KINDS)}
+"""Each kind of edit's code in `Edits.packed`."""
 # An edit from its plain tuple, without a Python call per edit (`Edit._make` is one).
 _edit = functools.partial(tuple.__new__, Edit)
 
@@ -114,7 +115,7 @@ class Edits(Sequence[Edit]):
     def __init__(self, edits: Iterable[tuple[str, int, int, int, int]] = ()) -> None:
         rows = list(edits)
         try:
-            kinds = bytes([_KIND_CODES[row[0]] for row in rows])  # type: ignore[index]
+            kinds = bytes([EDIT_CODES[row[0]] for row in rows])  # type: ignore[index]
         except KeyError as error:
             raise ValueError(f"an edit is a replace, insert or delete, not {error}") from None
         if any(len(row) != 5 for row in rows):

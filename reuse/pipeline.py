@@ -36,7 +36,7 @@ from reuse.fingerprint import (
 )
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import (
-    EDIT_KINDS,
+    EDIT_CODES,
     Document,
     Edits,
     Notice,
@@ -491,7 +491,7 @@ def _found_passages(
     )
     n = len(passages)
     # The edits as `Edits.packed` takes them: a kind byte and four 64-bit offsets each.
-    codes = bytes(map(_KIND_CODES.__getitem__, kinds))
+    codes = bytes(map(EDIT_CODES.__getitem__, kinds))
     offsets = np.stack((a_starts[n:], a_ends[n:], b_starts[n:], b_ends[n:]), axis=1)
     packed = offsets.astype(np.int64).tobytes()
     ranges = zip(
@@ -524,9 +524,6 @@ def _found_passages(
         out.append(tuple(found[at : at + count]))
         at += count
     return out
-
-
-_KIND_CODES = {kind: code for code, kind in enumerate(EDIT_KINDS)}
 
 
 def _report(found: _Found, documents: Sequence[Document]) -> PairResult:
