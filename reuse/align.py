@@ -285,32 +285,35 @@ def _batch_runs(
     """
     if not pairs:
         return []
-    # Every document's k-word shingles, all documents in one array: a shingle starting
+    # Every document's k-word shingles, all documents in one array, the pairs' a sides
+    # then their b sides (document s is side s // n of pair s % n): a shingle starting
     # at t is kept when it ends inside the same document.
-    words = [d for pair in pairs for d in pair]
+    n = len(pairs)
+    words = [a for a, _ in pairs] + [b for _, b in pairs]
     lengths = np.fromiter((w.size for w in words), dtype=np.int64, count=len(words))
     flat = np.concatenate(words)
     hashes = shingle_hashes(flat, k)
     segment = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
     first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    t = np.flatnonzero(segment[: hashes.size] == segment[k - 1 :]) if hashes.size else segment[:0]
+    if not hashes.size:
+        return [[] for _ in pairs]
+    split = int(first[n])  # where the b sides start
+    pair_of = np.repeat(np.tile(np.arange(n, dtype=np.int64), 2), lengths)[: hashes.size]
+    inside = segment[: hashes.size] == segment[k - 1 :]
+    t = np.flatnonzero(inside & _both_sides(hashes, pair_of, split))
     if not t.size:
         return [[] for _ in pairs]
-    t = t[_both_sides(hashes[t], segment[t])]
-    if not t.size:
-        return [[] for _ in pairs]
-    seg = segment[t]
     # One sort of packed keys: pair, shingle hash (mixed; its top bits), side (a or b),
     # then the shingle's index, from which its hash and position are recovered.
-    pair_bits = max(1, (len(pairs) - 1).bit_length())
+    pair_bits = max(1, (n - 1).bit_length())
     index_bits = max(1, int(t[-1]).bit_length())
     hash_bits = 64 - pair_bits - 1 - index_bits
     if hash_bits < 16:
         raise ValueError("too many words in one batch of pairs")
     u = np.uint64
-    keys = (seg // 2).astype(u) << u(64 - pair_bits)
+    keys = pair_of[t].astype(u) << u(64 - pair_bits)
     keys |= mix(hashes[t]) >> u(64 - hash_bits) << u(1 + index_bits)
-    keys |= (seg % 2).astype(u) << u(index_bits)
+    keys |= (t >= split).astype(u) << u(index_bits)
     keys |= t.astype(u)
     keys.sort()
     group = keys >> u(1 + index_bits)
@@ -335,7 +338,7 @@ def _batch_runs(
     ta, tb = ta[same], tb[same]
     if not ta.size:
         return [[] for _ in pairs]
-    pair = segment[ta] // 2
+    pair = segment[ta]  # a sides: pair s is document s
     i = ta - first[segment[ta]]
     j = tb - first[segment[tb]]
     # Runs: seeds on one diagonal, consecutive in a.
@@ -398,10 +401,10 @@ def _sort_rows(*columns: I64) -> list[I64]:
     return out[::-1]
 
 
-def _both_sides(hashes: U64, segment: I64) -> npt.NDArray[np.bool_]:
-    """Which shingles may occur on both sides of their pair: those of document
-    ``segment`` (pair ``segment // 2``, side ``segment % 2``) whose hash, combined with
-    the pair, falls in a table slot the other side also fills.
+def _both_sides(hashes: U64, pair: I64, split: int) -> npt.NDArray[np.bool_]:
+    """Which shingles may occur on both sides of their pair: the a sides' shingles
+    (``hashes[:split]``) and the b sides' (the rest), each of pair ``pair``, whose hash,
+    combined with the pair, falls in a table slot the other side also fills.
 
     Every shingle with a match on the other side is kept, and a few without (slots
     shared by chance: the table has eight slots or more per shingle). Most shingles of
@@ -412,19 +415,16 @@ def _both_sides(hashes: U64, segment: I64) -> npt.NDArray[np.bool_]:
     if getattr(_scratch, "table", None) is None or _scratch.table.size < 1 << bits:
         _scratch.table = np.zeros(1 << bits, dtype=np.uint8)
     table = _scratch.table
-    pair_mix = np.arange(int(segment[-1]) // 2 + 1, dtype=np.uint64) * _PAIR_MULTIPLIER
-    slot = ((hashes ^ pair_mix[segment >> 1]) >> np.uint64(64 - bits)).astype(np.intp)
-    a = (segment & 1) == 0
-    a_slot, b_slot = slot[a], slot[~a]
+    pair_mix = np.arange(int(pair.max(initial=0)) + 1, dtype=np.uint64) * _PAIR_MULTIPLIER
+    slot = ((hashes ^ pair_mix[pair]) >> np.uint64(64 - bits)).astype(np.intp)
+    a_slot, b_slot = slot[:split], slot[split:]
     table[a_slot] = 1
     b_hit = table[b_slot] == 1
     table[a_slot] = 0
     table[b_slot[b_hit]] = 1
     a_hit = table[a_slot] == 1
     table[b_slot] = 0  # clean for the next batch
-    keep = np.empty(hashes.size, dtype=bool)
-    keep[a], keep[~a] = a_hit, b_hit
-    return keep
+    return np.concatenate((a_hit, b_hit))
 
 
 def merge_fragments(

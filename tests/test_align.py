@@ -346,8 +346,12 @@ def test_shingles_without_a_match_across_are_mostly_left_out(seed: int, n_pairs:
     # A hash of one pair's a in another pair's b only: no match.
     if n_pairs > 1 and hashes[0].size > 1:
         hashes[3][-1] = hashes[0][0]
-    h, seg = np.concatenate(hashes), np.concatenate(segment)
-    keep = _both_sides(h, seg)
+    # The pairs' a sides, then their b sides, as `_batch_runs` lays them out.
+    order = list(range(0, 2 * n_pairs, 2)) + list(range(1, 2 * n_pairs, 2))
+    h = np.concatenate([hashes[d] for d in order])
+    seg = np.concatenate([segment[d] for d in order])
+    split = sum(hashes[d].size for d in order[:n_pairs])
+    keep = _both_sides(h, seg // 2, split)
     sides = {(int(s) // 2, int(s) % 2, int(x)) for s, x in zip(seg, h, strict=True)}
     matched = np.array(
         [(int(s) // 2, 1 - int(s) % 2, int(x)) in sides for s, x in zip(seg, h, strict=True)]
