@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from reuse.fingerprint import mix, run_starts, shingle_hashes
+from reuse.fingerprint import run_starts, shingle_hashes
 from reuse.settings import Settings
 
 __all__ = [
@@ -292,7 +292,7 @@ def _batch_runs(
     words = [a for a, _ in pairs] + [b for _, b in pairs]
     lengths = np.fromiter((w.size for w in words), dtype=np.int64, count=len(words))
     flat = np.concatenate(words)
-    hashes = shingle_hashes(flat, k)
+    hashes = shingle_hashes(flat, k, mixed=False)
     segment = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
     first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     if not hashes.size:
@@ -303,7 +303,7 @@ def _batch_runs(
     t = np.flatnonzero(inside & _both_sides(hashes, pair_of, split))
     if not t.size:
         return [[] for _ in pairs]
-    # One sort of packed keys: pair, shingle hash (mixed; its top bits), side (a or b),
+    # One sort of packed keys: pair, shingle hash (its top bits), side (a or b),
     # then the shingle's index, from which its hash and position are recovered.
     pair_bits = max(1, (n - 1).bit_length())
     index_bits = max(1, int(t[-1]).bit_length())
@@ -312,7 +312,7 @@ def _batch_runs(
         raise ValueError("too many words in one batch of pairs")
     u = np.uint64
     keys = pair_of[t].astype(u) << u(64 - pair_bits)
-    keys |= mix(hashes[t]) >> u(64 - hash_bits) << u(1 + index_bits)
+    keys |= hashes[t] >> u(64 - hash_bits) << u(1 + index_bits)
     keys |= (t >= split).astype(u) << u(index_bits)
     keys |= t.astype(u)
     keys.sort()
@@ -413,17 +413,18 @@ def _both_sides(hashes: U64, pair: I64, split: int) -> npt.NDArray[np.bool_]:
     """
     bits = max(16, (8 * hashes.size).bit_length())
     if getattr(_scratch, "table", None) is None or _scratch.table.size < 1 << bits:
-        _scratch.table = np.zeros(1 << bits, dtype=np.uint8)
+        _scratch.table = np.zeros(1 << bits, dtype=bool)
     table = _scratch.table
     pair_mix = np.arange(int(pair.max(initial=0)) + 1, dtype=np.uint64) * _PAIR_MULTIPLIER
-    slot = ((hashes ^ pair_mix[pair]) >> np.uint64(64 - bits)).astype(np.intp)
+    # Slots below 2**63: the same numbers as signed indices, without a copy.
+    slot = ((hashes ^ pair_mix[pair]) >> np.uint64(64 - bits)).view(np.intp)
     a_slot, b_slot = slot[:split], slot[split:]
-    table[a_slot] = 1
-    b_hit = table[b_slot] == 1
-    table[a_slot] = 0
-    table[b_slot[b_hit]] = 1
-    a_hit = table[a_slot] == 1
-    table[b_slot] = 0  # clean for the next batch
+    table[a_slot] = True
+    b_hit = table.take(b_slot)
+    table[a_slot] = False
+    table[b_slot[b_hit]] = True
+    a_hit = table.take(a_slot)
+    table[b_slot] = False  # clean for the next batch
     return np.concatenate((a_hit, b_hit))
 
 

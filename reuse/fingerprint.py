@@ -126,11 +126,13 @@ def mix(h: U64) -> U64:
     return h ^ (h >> np.uint64(33))
 
 
-def shingle_hashes(hashes: U64, k: int) -> U64:
+def shingle_hashes(hashes: U64, k: int, *, mixed: bool = True) -> U64:
     """Return one hash per run of ``k`` consecutive word hashes (``len - k + 1`` of them).
 
     The hash is the polynomial ``sum(h[i + t] * M ** (k - 1 - t))`` modulo 2**64, then
-    mixed, so that ``hash % n == 0`` keeps an unbiased one-in-``n`` sample.
+    mixed, so that ``hash % n == 0`` keeps an unbiased one-in-``n`` sample. Unmixed, the
+    same shingles still share a hash, its high bits as random as the word hashes' (the
+    last word's are added as they are): enough where no sample is taken.
 
     >>> shingle_hashes(np.array([1, 2, 3], dtype=np.uint64), 4).size
     0
@@ -141,7 +143,7 @@ def shingle_hashes(hashes: U64, k: int) -> U64:
     acc = np.zeros(n, dtype=np.uint64)
     for t in range(k):
         acc = acc * _MULTIPLIER + hashes[t : t + n]
-    return mix(acc)
+    return mix(acc) if mixed else acc
 
 
 def sampled(hashes: U64, every: int) -> npt.NDArray[np.bool_]:

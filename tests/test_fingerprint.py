@@ -10,6 +10,7 @@ from reuse.fingerprint import (
     HashSet,
     jaccard,
     joined_hashes,
+    mix,
     run_hashes,
     sample,
     shingle_hashes,
@@ -65,6 +66,14 @@ def test_distinct_words_hash_apart() -> None:
 def test_shingle_hashes_equal_reference(hashes: list[int], k: int) -> None:
     got = shingle_hashes(np.array(hashes, dtype=np.uint64), k).tolist()
     assert got == ref_shingles(hashes, k)
+
+
+@given(st.lists(u64, max_size=30), st.integers(min_value=1, max_value=6))
+def test_unmixed_shingle_hashes_are_the_mixed_ones_before_mixing(hashes: list[int], k: int) -> None:
+    """Mixing is a bijection: unmixed hashes tell the same shingles apart."""
+    values = np.array(hashes, dtype=np.uint64)
+    unmixed = shingle_hashes(values, k, mixed=False)
+    assert mix(unmixed).tolist() == shingle_hashes(values, k).tolist()
 
 
 @given(st.lists(u64, max_size=50), st.integers(min_value=1, max_value=8))
