@@ -756,10 +756,12 @@ def _count_range(task: tuple[Any, ...]) -> tuple[I64, I64]:
     return left, right
 
 
-# Documents per fingerprinting task, and pairs per alignment task: large enough that
-# handing a task to a worker costs little beside it, small enough to spread the work.
+# Documents per fingerprinting task, pairs per alignment task and documents per
+# sentence-indexing task: large enough that handing a task to a worker costs little
+# beside it, small enough to spread the work.
 _PREPARE_CHUNK = 256
 _ALIGN_CHUNK = 256
+_SENTENCE_CHUNK = 64
 _SCAN_BATCH = 32
 _MASK_BATCH = 256
 # What workers read, set before they start (forked processes inherit it) and in the
@@ -1033,6 +1035,30 @@ def _sentences(k: int) -> Sentences:
     return index_sentences(p.tokens(), _shared["documents"][k].text, p.boilerplate)
 
 
+def _sentence_chunk(ks: list[int]) -> list[Sentences]:
+    return [_sentences(k) for k in ks]
+
+
+def _index_sentences(planned: list[tuple[int, int]], pool: _Workers, report: Progress) -> None:
+    """Index the sentences of every document of the ``planned`` pairs (reworded search)
+    once, on ``pool``'s workers, for the workers that align them to inherit: built while
+    aligning, each worker would index every document its pairs hold, and most documents
+    are in pairs on every worker. Left to the aligning where one process does all the
+    work, or where the indexes would not all fit the cache (`_DOCUMENT_CACHE`)."""
+    needed = sorted({k for pair in planned for k in pair})
+    if pool.processes == 1 or len(needed) > _DOCUMENT_CACHE:
+        return
+    cache: dict[int, Sentences] = _shared.setdefault("sentences", {})
+    chunks = _chunks(needed, _SENTENCE_CHUNK)
+    done = 0
+    report("indexing sentences", done, len(needed))
+    for ks, indexes in zip(chunks, pool.map(_sentence_chunk, chunks), strict=True):
+        cache.update(zip(ks, indexes, strict=True))
+        done += len(ks)
+        report("indexing sentences", done, len(needed))
+    pool.close()  # workers forked from here on inherit the indexes
+
+
 def _shingle_set(k: int) -> U64:
     """Document ``k``'s distinct sampled shingles, sorted."""
     return distinct(_shared["prepared"][k].shingles)
@@ -1272,6 +1298,8 @@ def _compare(
             documents, prepared, settings, pairs, against, pool, counted, fit_sampled_topics, parts
         )
         report("finding candidates", steps, steps)
+        if settings.reworded_for(total):
+            _index_sentences(planned, pool, report)
         _shared["keep_empty"] = pairs is not None
         aligned: list[tuple[int, int]] = []
         results: list[PairResult] = []

@@ -308,6 +308,7 @@ def test_any_number_of_workers_gives_the_same_bytes(
 
     monkeypatch.setattr(pipeline, "_PREPARE_CHUNK", 16)
     monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 8)
+    monkeypatch.setattr(pipeline, "_SENTENCE_CHUNK", 8)
     monkeypatch.setattr(pipeline, "_TOPIC_SAMPLE", 40)
     docs = _planted_corpus(120, seed=12)
     settings = reuse.Settings(topic_matrix_limit=topic_matrix_limit)
@@ -327,9 +328,58 @@ def test_any_number_of_workers_gives_the_same_bytes(
         write_jsonl(result, buffer)
         outputs.append(buffer.getvalue())
         assert {"fingerprinting", "aligning"} <= set(stages)
+        # Workers index the sentences (reworded search) before aligning.
+        assert ("indexing sentences" in stages) == (workers > 1)
     assert len(result.pairs) > 50
     assert all(0 < p.topic_similarity <= 1 for p in result.pairs)
     assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+
+
+def _reworded_corpus(n: int, seed: int) -> list[Document]:
+    """Articles of sentences; pairs share an exact passage (which makes them candidates)
+    and, elsewhere, sentences whose words one of them has in reverse order, which only
+    reworded search finds."""
+    rng = random.Random(seed)
+    vocab = ["w" + "".join(chr(97 + k // 26**d % 26) for d in range(3)) for k in range(5000)]
+
+    def sentence() -> list[str]:
+        return [rng.choice(vocab) for _ in range(rng.randrange(10, 16))]
+
+    texts = [[sentence() for _ in range(rng.randrange(12, 20))] for _ in range(n)]
+    for first in range(0, n - 1, 2):
+        a, b = texts[first], texts[first + 1]
+        b[1:1] = [list(s) for s in a[2:5]]  # exact
+        b[-1:-1] = [s[::-1] for s in a[-6:-2]]  # reworded
+    return [
+        Document(f"doc{k:04d}", " ".join(" ".join(s) + "." for s in t)) for k, t in enumerate(texts)
+    ]
+
+
+def test_sentences_indexed_by_workers_find_the_same_reworded_passages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers index every planned document's sentences before aligning; the reworded
+    passages found are those one process finds indexing as it aligns."""
+    from reuse import pipeline
+    from reuse.render.data import write_jsonl
+
+    monkeypatch.setattr(pipeline, "_SENTENCE_CHUNK", 8)
+    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 8)
+    docs = _reworded_corpus(60, seed=5)
+    outputs, passages = [], []
+    for workers in (1, 2):
+        stages: list[str] = []
+        result = reuse.compare(
+            docs, workers=workers, progress=lambda stage, done, total, s=stages: s.append(stage)
+        )
+        assert ("indexing sentences" in stages) == (workers > 1)
+        buffer = io.StringIO()
+        write_jsonl(result, buffer)
+        outputs.append(buffer.getvalue())
+        # Each pair's exact passage, and its reworded one beside it.
+        passages.append(sum(len(r.passages) for r in result.pairs))
+    assert passages[0] >= 50
+    assert outputs[0] == outputs[1]
 
 
 def test_workers_cannot_be_negative() -> None:
