@@ -180,7 +180,7 @@ def _stemmed(words: tuple[str, ...]) -> U64:
     """Hashes of the stemmed words; a word met before costs one dictionary lookup."""
     if len(_STEM_CACHE) > _STEM_CACHE_MAX:
         _STEM_CACHE.clear()
-    new = [w for w in set(words) if w not in _STEM_CACHE]
+    new = set(words).difference(_STEM_CACHE)
     if new:
         _STEM_CACHE.update(zip(new, word_hashes([_stem(w) for w in new]).tolist(), strict=True))
     return np.fromiter(map(_STEM_CACHE.__getitem__, words), dtype=np.uint64, count=len(words))
