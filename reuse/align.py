@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from reuse.fingerprint import run_starts, shingle_hashes
+from reuse.fingerprint import run_starts, shingle_hashes, widen
 from reuse.settings import Settings
 
 __all__ = [
@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 U64 = npt.NDArray[np.uint64]
+Hashes = U64 | npt.NDArray[np.uint32]
+"""Word hashes, or a corpus's words in 4 bytes each (`reuse.fingerprint.narrow`)."""
 I64 = npt.NDArray[np.int64]
 
 # A seed phrase repeated more often than this in either document is a refrain or
@@ -173,7 +175,7 @@ def _edits(
     return matched, edits
 
 
-Words = U64 | list[int]
+Words = Hashes | list[int]
 """A document's word hashes, as an array or a list."""
 
 
@@ -233,11 +235,11 @@ def _drop_overlapping(passages: list[WordPassage]) -> list[WordPassage]:
     return sorted(kept, key=lambda p: (p.a_start, p.b_start))
 
 
-def align_words(a: U64, b: U64, settings: Settings) -> list[WordPassage]:
+def align_words(a: Hashes, b: Hashes, settings: Settings) -> list[WordPassage]:
     """Return the passages two word-hash sequences share, ordered by position in ``a``.
 
     Args:
-        a: word hashes of the first document.
+        a: word hashes of the first document (or its 4-byte words, see `Hashes`).
         b: word hashes of the second document.
         settings: ``seed_words``, ``max_gap``, ``max_indel``, ``min_words`` and
             ``min_identity`` are used.
@@ -249,7 +251,9 @@ def align_words(a: U64, b: U64, settings: Settings) -> list[WordPassage]:
     return align_many([(a, b)], settings)[0]
 
 
-def align_many(pairs: Sequence[tuple[U64, U64]], settings: Settings) -> list[list[WordPassage]]:
+def align_many(
+    pairs: Sequence[tuple[Hashes, Hashes]], settings: Settings
+) -> list[list[WordPassage]]:
     """`align_words` for many pairs: seeds and runs are found for all of them in one
     pass of array operations, and only runs that could make a passage go on to the
     chaining and word-by-word alignment, which run per pair."""
@@ -275,7 +279,7 @@ def align_many(pairs: Sequence[tuple[U64, U64]], settings: Settings) -> list[lis
 
 
 def _batch_runs(
-    pairs: Sequence[tuple[U64, U64]], k: int, max_gap: int, enough: float
+    pairs: Sequence[tuple[Hashes, Hashes]], k: int, max_gap: int, enough: float
 ) -> list[list[tuple[int, int, int]]]:
     """`_runs` of `_seeds` for every pair, less the runs no chain can use.
 
@@ -291,7 +295,9 @@ def _batch_runs(
     n = len(pairs)
     words = [a for a, _ in pairs] + [b for _, b in pairs]
     lengths = np.fromiter((w.size for w in words), dtype=np.int64, count=len(words))
-    flat = np.concatenate(words)
+    flat: U64 = np.concatenate(words)
+    if flat.dtype == np.uint32:  # a corpus's words: their hashes' bits all random
+        flat = widen(flat)  # type: ignore[arg-type]
     hashes = shingle_hashes(flat, k, mixed=False)
     segment = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
     first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
@@ -431,8 +437,8 @@ def _both_sides(hashes: U64, pair: I64, split: int) -> npt.NDArray[np.bool_]:
 def merge_fragments(
     passages: list[WordPassage],
     fragments: list[tuple[int, int, int, int]],
-    a: U64,
-    b: U64,
+    a: Hashes,
+    b: Hashes,
     settings: Settings,
 ) -> list[WordPassage]:
     """Fold reworded fragments ``(a_start, a_end, b_start, b_end)`` into the exact passages.

@@ -19,16 +19,19 @@ __all__ = [
     "jaccard_of_sets",
     "joined_hashes",
     "mix",
+    "narrow",
     "postings",
     "run_hashes",
     "run_starts",
     "sample",
     "sampled",
     "shingle_hashes",
+    "widen",
     "word_hashes",
 ]
 
 U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 
 # Odd 64-bit multiplier for the polynomial shingle hash (the golden-ratio constant).
@@ -38,10 +41,15 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _WORD_MULTIPLIER = np.uint64(0xC2B2AE3D27D4EB4F)
 _WORD_INVERSE = np.uint64(pow(0xC2B2AE3D27D4EB4F, -1, 2**64))
 _POWER_CACHE: tuple[U64, U64] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+# A word's hash holds 32 bits spread over all 64 by this odd multiplier: a corpus keeps
+# each word in 4 bytes (`narrow`), and `widen` gives back the very same 64-bit hash.
+# Two distinct words share a hash once in 2**32 comparisons.
+_WIDEN = np.uint64(0xD6E8FEB86659FD93)
+_NARROW = np.uint64(pow(0xD6E8FEB86659FD93, -1, 2**64))
 
 
 def word_hashes(words: Sequence[str]) -> U64:
-    """Return a 64-bit hash of each word.
+    """Return a 64-bit hash of each word (32 bits of it, see `narrow`).
 
     >>> word_hashes(["a", "b"]).tolist() == joined_hashes(["a b"])[0].tolist()
     True
@@ -50,7 +58,7 @@ def word_hashes(words: Sequence[str]) -> U64:
         return np.zeros(0, dtype=np.uint64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     ends = np.cumsum(lengths)
-    return _span_hashes("".join(words), ends - lengths, ends)
+    return _word_hashes(_span_hashes("".join(words), ends - lengths, ends))
 
 
 def joined_hashes(texts: Sequence[str]) -> list[U64]:
@@ -69,8 +77,28 @@ def joined_hashes(texts: Sequence[str]) -> list[U64]:
     gaps = np.flatnonzero(cps == 32)
     starts = np.concatenate(([0], gaps + 1))
     ends = np.concatenate((gaps, [cps.size]))
-    hashes = _span_hashes(cps, starts, ends)
+    hashes = _word_hashes(_span_hashes(cps, starts, ends))
     return np.split(hashes, np.cumsum(counts)[:-1])
+
+
+def _word_hashes(spans: U64) -> U64:
+    """Word hashes from the `_span_hashes` of the words: 32 of their bits, widened."""
+    return widen((spans >> np.uint64(32)).astype(np.uint32))
+
+
+def narrow(hashes: U64) -> U32:
+    """Word hashes in 4 bytes each; `widen` gives them back.
+
+    >>> h = word_hashes(["shared", "passage"])
+    >>> (widen(narrow(h)) == h).all()
+    np.True_
+    """
+    return (hashes * _NARROW).astype(np.uint32)
+
+
+def widen(ids: U32) -> U64:
+    """The word hashes `narrow` kept in 4 bytes each."""
+    return ids.astype(np.uint64) * _WIDEN
 
 
 def _code_points(text: str) -> npt.NDArray[np.uint8] | npt.NDArray[np.uint32]:

@@ -30,9 +30,11 @@ from reuse.fingerprint import (
     jaccard_of_sets,
     joined_hashes,
     mix,
+    narrow,
     run_hashes,
     sampled,
     shingle_hashes,
+    widen,
 )
 from reuse.fragments import Sentences, index_sentences, match_sentences
 from reuse.model import (
@@ -55,6 +57,7 @@ __all__ = ["Progress", "compare", "memory_needed"]
 
 
 U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -67,8 +70,9 @@ _TOPIC_SAMPLE = 20_000
 _TOPIC_STEP = 2_000
 # Longest run of common lines (in words) that is boilerplate rather than reprinted text.
 BOILERPLATE_WORDS = 50
-# Boilerplate words get hashes from here up, distinct per document and position.
-_UNIQUE = np.uint64(0xB0B0 << 48)
+# Boilerplate words get hashes made from this, their document and their position: as
+# unlikely as two distinct words' to equal any other word's.
+_BOILERPLATE_SEED = np.uint64(0xB0B0 << 48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,8 @@ class _Prepared:
     """Characters from the end of the word before (the text's start) to each word."""
     lengths: npt.NDArray[np.integer[Any]]
     """Characters in each word."""
-    hashes: U64
+    ids: U32
+    """Word hashes in 4 bytes each (`reuse.fingerprint.narrow`): `hashes` widens them."""
     shingles: U64
     line_ends: npt.NDArray[np.int32]
     """Word index where each line (with words) ends; it starts where the last ended."""
@@ -101,6 +106,11 @@ class _Prepared:
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    @property
+    def hashes(self) -> U64:
+        """The word hashes."""
+        return widen(self.ids)
 
     def tokens(self) -> Tokens:
         words = tuple(self.words.split(" ")) if len(self) else ()
@@ -125,7 +135,8 @@ class _Batch:
     bounds: list[int]
     gaps: npt.NDArray[np.integer[Any]]
     lengths: npt.NDArray[np.integer[Any]]
-    hashes: U64
+    ids: U32
+    """Word hashes in 4 bytes each (`reuse.fingerprint.narrow`)."""
     topical: npt.NDArray[np.bool_]
     shingles: U64
     shingle_bounds: list[int]
@@ -143,7 +154,7 @@ class _Batch:
             self.joined[n],
             self.gaps[first:last],
             self.lengths[first:last],
-            self.hashes[first:last],
+            self.ids[first:last],
             self.shingles[self.shingle_bounds[n] : self.shingle_bounds[n + 1]],
             self.line_ends[lo:hi],
             self.line_keys[lo:hi],
@@ -262,7 +273,7 @@ def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batc
         bounds=bounds.tolist(),
         gaps=gaps,
         lengths=lengths,
-        hashes=hashes,
+        ids=narrow(hashes),
         topical=np.concatenate([w.topical for w in scanned]),
         shingles=shingles,
         shingle_bounds=shingle_bounds,
@@ -351,10 +362,10 @@ def _boilerplate_lines(corpus: _Corpus, min_documents: int, sizes: I64) -> npt.N
 
 def _mask_boilerplate(corpus: _Corpus, settings: Settings, every: int) -> _Corpus:
     """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment:
-    their words get hashes no other word has, in place (the batches' arrays are this
-    process's own, and copies would double the memory of every document with
-    boilerplate); batches holding any are shingled again, about `_MASK_BATCH`
-    documents in one pass."""
+    their words get hashes no other word is likely to have, in place (the batches'
+    arrays are this process's own, and copies would double the memory of every
+    document with boilerplate); batches holding any are shingled again, about
+    `_MASK_BATCH` documents in one pass."""
     if not settings.boilerplate or len(corpus) < settings.boilerplate:
         return corpus
     sizes = _line_sizes(corpus)
@@ -393,19 +404,18 @@ def _mask_group(
     them again: the batches are replaced in ``batches``."""
     members = [batches[g] for g in group]
     mask = np.repeat(boiler, sizes)
-    hashes = np.concatenate([b.hashes for b in members])
+    ids = np.concatenate([b.ids for b in members])
     counts = np.concatenate([np.diff(np.asarray(b.bounds, dtype=np.int64)) for b in members])
     doc = np.repeat(np.arange(first_doc, first_doc + counts.size, dtype=np.uint64), counts)
     bounds = np.concatenate(([0], np.cumsum(counts)))
-    where = np.arange(hashes.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(
-        np.uint64
-    )
-    hashes[mask] = _UNIQUE + (doc[mask] << np.uint64(24)) + where[mask]
-    shingles, cuts = _sampled_shingles(hashes, counts, settings.shingle_words, every)
+    where = np.arange(ids.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(np.uint64)
+    seeds = _BOILERPLATE_SEED + (doc[mask] << np.uint64(24)) + where[mask]
+    ids[mask] = (mix(seeds) >> np.uint64(32)).astype(np.uint32)
+    shingles, cuts = _sampled_shingles(widen(ids), counts, settings.shingle_words, every)
     word = n = 0
     for g, batch in zip(group, members, strict=True):
         words, docs = batch.bounds[-1], len(batch.joined)
-        batch.hashes[:] = hashes[word : word + words]
+        batch.ids[:] = ids[word : word + words]
         lo, hi = cuts[n], cuts[n + docs]
         batches[g] = dataclasses.replace(
             batch,
@@ -786,7 +796,7 @@ def _prepare_chunk(texts: list[str]) -> list[_Batch]:
     return [_prepare_many(batch, settings, every) for batch in _chunks(texts, _SCAN_BATCH)]
 
 
-_ARRAYS = ("gaps", "lengths", "hashes", "topical", "line_ends", "line_keys")
+_ARRAYS = ("gaps", "lengths", "ids", "topical", "line_ends", "line_keys")
 # Where workers leave prepared batches for the parent to map: a pipe between processes
 # carries a few hundred MB/s, and the arrays are most of a large corpus's memory.
 _SHM = "/dev/shm"
@@ -942,7 +952,7 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
     # The chunk's documents, each looked up once (a pair's are needed at every step).
     docs = {k: prepared[k] for pair in planned for k in pair}
     kept = []
-    exact = align_many([(docs[i].hashes, docs[j].hashes) for i, j in planned], settings)
+    exact = align_many([(docs[i].ids, docs[j].ids) for i, j in planned], settings)
     for (i, j), word_passages in zip(planned, exact, strict=True):
         pa, pb = docs[i], docs[j]
         fragments = []
@@ -955,8 +965,8 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
         word_passages = merge_fragments(
             word_passages,
             [(f.a_start, f.a_end, f.b_start, f.b_end) for f in fragments],
-            pa.hashes,
-            pb.hashes,
+            pa.ids,
+            pb.ids,
             settings,
         )
         if word_passages or _shared["keep_empty"]:
@@ -1022,7 +1032,7 @@ def _topic_rows(ks: list[int]) -> list[tuple[U64, npt.NDArray[np.float64]]]:
     `_topic_terms`)."""
     topics: HashedTopics = _shared["topics"]
     docs: list[_Prepared] = [_shared["prepared"][k] for k in ks]
-    hashes = np.concatenate([p.hashes for p in docs])
+    hashes = widen(np.concatenate([p.ids for p in docs]))
     topical = np.concatenate([_topical(p) for p in docs])
     bounds = np.cumsum([0] + [len(p) for p in docs]).tolist()
     terms, sizes = HashedTopics.terms_of_many(hashes, topical, bounds)

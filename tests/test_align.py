@@ -18,6 +18,7 @@ from reuse.align import (
     join_adjacent,
     merge_fragments,
 )
+from reuse.fingerprint import narrow, word_hashes
 from reuse.settings import Settings
 
 DEFAULT = Settings()
@@ -303,6 +304,26 @@ def test_batched_alignment_equals_plain_alignment_pair_by_pair(
         pairs.append((a, b))
     got = align_many([(arr(a), arr(b)) for a, b in pairs], DEFAULT)
     assert got == [reference_align(a, b, DEFAULT) for a, b in pairs]
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_pairs=st.integers(1, 6))
+def test_four_byte_words_align_as_their_hashes_do(seed: int, n_pairs: int) -> None:
+    """A corpus keeps its words in 4 bytes each (`narrow`); aligned as they are, they
+    give the passages their 64-bit hashes give, repeated phrases and edits included."""
+    rng = np.random.default_rng(seed)
+    vocabulary = int(rng.integers(5, 200))
+    pairs = []
+    for _ in range(n_pairs):
+        a = rng.integers(0, vocabulary, int(rng.integers(0, 120))).tolist()
+        b = rng.integers(0, vocabulary, int(rng.integers(0, 120))).tolist()
+        if len(a) > 30:
+            start = int(rng.integers(0, len(a) - 30))
+            b = b[:20] + edit_copy(rng, a[start : start + 30], 2) + b[20:]
+        pairs.append((word_hashes([f"w{n}" for n in a]), word_hashes([f"w{n}" for n in b])))
+    narrowed = [(narrow(a), narrow(b)) for a, b in pairs]
+    assert narrowed[0][0].dtype == np.uint32
+    assert align_many(narrowed, DEFAULT) == align_many(pairs, DEFAULT)
 
 
 def test_short_runs_at_the_gap_limit_still_chain() -> None:

@@ -11,9 +11,11 @@ from reuse.fingerprint import (
     jaccard,
     joined_hashes,
     mix,
+    narrow,
     run_hashes,
     sample,
     shingle_hashes,
+    widen,
     word_hashes,
 )
 
@@ -43,7 +45,7 @@ def ref_shingles(hashes: list[int], k: int) -> list[int]:
 def ref_word_hash(word: str) -> int:
     p = 0xC2B2AE3D27D4EB4F
     raw = sum(ord(c) * pow(p, t, 1 << 64) for t, c in enumerate(word)) & MASK
-    return ref_mix((raw * p + len(word)) & MASK)
+    return ((ref_mix((raw * p + len(word)) & MASK) >> 32) * 0xD6E8FEB86659FD93) & MASK
 
 
 @given(st.lists(st.text(max_size=12), max_size=30))
@@ -55,6 +57,14 @@ def test_word_hashes_equal_plain_polynomial(ws: list[str]) -> None:
 def test_joined_hashes_equal_word_hashes(texts: list[list[str]]) -> None:
     got = joined_hashes([" ".join(t) for t in texts])
     assert [h.tolist() for h in got] == [word_hashes(t).tolist() for t in texts]
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_word_hashes_narrow_to_four_bytes_and_back(ws: list[str]) -> None:
+    hashes = word_hashes(ws)
+    ids = narrow(hashes)
+    assert ids.dtype == np.uint32
+    assert widen(ids).tolist() == hashes.tolist()
 
 
 def test_distinct_words_hash_apart() -> None:
