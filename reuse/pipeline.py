@@ -361,18 +361,21 @@ def _boilerplate_lines(corpus: _Corpus, min_documents: int, sizes: I64) -> npt.N
 
 
 def _mask_boilerplate(corpus: _Corpus, settings: Settings, every: int) -> _Corpus:
-    """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment:
-    their words get hashes no other word is likely to have, in place (the batches'
-    arrays are this process's own, and copies would double the memory of every
-    document with boilerplate); batches holding any are shingled again, about
-    `_MASK_BATCH` documents in one pass."""
+    """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment,
+    in ``corpus`` itself: their words get hashes no other word is likely to have, in
+    place (the batches' arrays are this process's own, and copies would double the
+    memory of every document with boilerplate); batches holding any are shingled
+    again, about `_MASK_BATCH` documents in one pass, and replace the old ones."""
     if not settings.boilerplate or len(corpus) < settings.boilerplate:
         return corpus
     sizes = _line_sizes(corpus)
     boiler = _boilerplate_lines(corpus, settings.boilerplate, sizes)
     if not boiler.any():
         return corpus
-    batches = list(corpus.batches)
+    # The batches are replaced in the corpus's own list, so each group's old shingles
+    # are let go of as soon as its new ones are made, not all at the end.
+    batches = corpus.batches
+    corpus.cache.clear()
     group: list[int] = []
     first_line = first_doc = docs = lines = 0
     for b, batch in enumerate(corpus.batches):
