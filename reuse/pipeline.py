@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import ctypes
 import dataclasses
 import gc
 import glob
@@ -214,6 +215,17 @@ class _Corpus(Sequence[_Prepared]):
     def shingle_counts(self) -> I64:
         """Sampled shingles of each document."""
         return self._counts("shingle_bounds")
+
+    def drop_shingles(self) -> None:
+        """Let go of the sampled shingles once the candidate index no longer needs
+        them (a quarter of a corpus's memory): a document's are made again from its
+        words where wanted (`_shingle_set`)."""
+        empty = np.zeros(0, dtype=np.uint64)
+        self.batches[:] = [
+            dataclasses.replace(b, shingles=empty, shingle_bounds=[0] * len(b.bounds))
+            for b in self.batches
+        ]
+        self.cache.clear()
 
     def line_counts(self) -> I64:
         """Lines in each document."""
@@ -1073,8 +1085,15 @@ def _index_sentences(planned: list[tuple[int, int]], pool: _Workers, report: Pro
 
 
 def _shingle_set(k: int) -> U64:
-    """Document ``k``'s distinct sampled shingles, sorted."""
-    return distinct(_shared["prepared"][k].shingles)
+    """Document ``k``'s distinct sampled shingles, sorted: made again from its words,
+    as fingerprinting (or masking boilerplate) made them, since the corpus no longer
+    keeps them (`_Corpus.drop_shingles`)."""
+    p: _Prepared = _shared["prepared"][k]
+    settings: Settings = _shared["settings"]
+    counts = np.array([len(p)], dtype=np.int64)
+    return distinct(
+        _sampled_shingles(p.hashes, counts, settings.shingle_words, _shared["every"])[0]
+    )
 
 
 def _kept(name: str, k: int, make: Callable[[int], T]) -> T:
@@ -1165,6 +1184,14 @@ class _Workers:
         if self.hugepages is not None:
             _use_hugepages(self.hugepages)
         _SHARED_LOCK.release()
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the memory freed on the heap back to the system: glibc may keep it (more so
+    as `reuse.cli.tune_memory` sets it), and the shingles just let go of are a quarter
+    of a corpus's memory, which the rest of the run would hold for nothing."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _use_hugepages(enabled: bool) -> bool | None:
@@ -1310,6 +1337,8 @@ def _compare(
         planned = _plan_pairs(
             documents, prepared, settings, pairs, against, pool, counted, fit_sampled_topics, parts
         )
+        prepared.drop_shingles()
+        _give_back_freed_memory()
         report("finding candidates", steps, steps)
         if settings.reworded_for(total):
             _index_sentences(planned, pool, report)

@@ -461,6 +461,37 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     assert planned and all(ids[i] < ids[j] for i, j in planned)
 
 
+@pytest.mark.parametrize("every", [1, 2])
+def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
+    every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the index is counted the corpus lets go of its shingles; each document's
+    set is made again from its words, boilerplate masked, and must be the very set
+    fingerprinting and masking made."""
+    from reuse import pipeline
+    from reuse.fingerprint import distinct
+
+    rng = random.Random(every)
+    footer = "Subscribe to our newsletter for the latest news every morning."
+    docs = [
+        Document(f"d{n:02}", f"{make_text(rng, 50)}\n{footer}\n{make_text(rng, 30)}")
+        for n in range(30)
+    ]
+    settings = reuse.Settings(sample=every)
+    texts = [d.text for d in docs]
+    batches = [pipeline._prepare_many(texts[k : k + 7], settings, every) for k in range(0, 30, 7)]
+    corpus = pipeline._mask_boilerplate(pipeline._Corpus(batches), settings, every)
+    assert any(p.boilerplate is not None and p.boilerplate.any() for p in corpus)
+    kept = [distinct(p.shingles).tolist() for p in corpus]
+    corpus.drop_shingles()
+    assert all(p.shingles.size == 0 for p in corpus)
+    monkeypatch.setattr(
+        pipeline, "_shared", {"prepared": corpus, "settings": settings, "every": every}
+    )
+    assert [pipeline._shingle_set(k).tolist() for k in range(len(docs))] == kept
+    assert all(kept)
+
+
 @pytest.mark.parametrize(("part_shingles", "block", "workers"), [(50, 1, 1), (200, 3, 2)])
 def test_an_index_in_many_parts_and_blocks_pairs_the_same_documents(
     part_shingles: int, block: int, workers: int, monkeypatch: pytest.MonkeyPatch
