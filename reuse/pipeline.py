@@ -986,8 +986,10 @@ def _align_chunk(planned: Sequence[tuple[int, int]]) -> list[_Found]:
         )
         if word_passages or _shared["keep_empty"]:
             kept.append((i, j, word_passages))
+    reported = [k for i, j, _ in kept for k in (i, j)]
+    _keep_all("shingle_sets", reported, _shingle_sets)
     if "topics" in _shared:
-        _keep_all("topic_rows", [k for i, j, _ in kept for k in (i, j)], _topic_rows)
+        _keep_all("topic_rows", reported, _topic_rows)
     return [
         _pair_report(i, j, word_passages, found, len(docs[i]), len(docs[j]))
         for (i, j, word_passages), found in zip(kept, _found_passages(kept, docs), strict=True)
@@ -1085,15 +1087,20 @@ def _index_sentences(planned: list[tuple[int, int]], pool: _Workers, report: Pro
 
 
 def _shingle_set(k: int) -> U64:
-    """Document ``k``'s distinct sampled shingles, sorted: made again from its words,
-    as fingerprinting (or masking boilerplate) made them, since the corpus no longer
-    keeps them (`_Corpus.drop_shingles`)."""
-    p: _Prepared = _shared["prepared"][k]
+    """Document ``k``'s distinct sampled shingles, sorted (see `_shingle_sets`)."""
+    return _shingle_sets([k])[0]
+
+
+def _shingle_sets(ks: list[int]) -> list[U64]:
+    """Documents ``ks``' distinct sampled shingles, each sorted: made again from their
+    words, together, as fingerprinting (or masking boilerplate) made them, since the
+    corpus no longer keeps them (`_Corpus.drop_shingles`)."""
+    docs: list[_Prepared] = [_shared["prepared"][k] for k in ks]
     settings: Settings = _shared["settings"]
-    counts = np.array([len(p)], dtype=np.int64)
-    return distinct(
-        _sampled_shingles(p.hashes, counts, settings.shingle_words, _shared["every"])[0]
-    )
+    counts = np.fromiter((len(p) for p in docs), dtype=np.int64, count=len(docs))
+    ids = np.concatenate([p.ids for p in docs]) if docs else np.zeros(0, dtype=np.uint32)
+    shingles, cuts = _sampled_shingles(widen(ids), counts, settings.shingle_words, _shared["every"])
+    return [distinct(shingles[lo:hi]) for lo, hi in itertools.pairwise(cuts)]
 
 
 def _kept(name: str, k: int, make: Callable[[int], T]) -> T:

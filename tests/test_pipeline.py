@@ -489,6 +489,8 @@ def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
         pipeline, "_shared", {"prepared": corpus, "settings": settings, "every": every}
     )
     assert [pipeline._shingle_set(k).tolist() for k in range(len(docs))] == kept
+    together = pipeline._shingle_sets([5, *range(len(docs))])[1:]
+    assert [shingles.tolist() for shingles in together] == kept
     assert all(kept)
 
 
