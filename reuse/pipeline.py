@@ -1354,9 +1354,11 @@ def _compare(
         results: list[PairResult] = []
         done = 0
         chunks = _chunks(planned, _ALIGN_CHUNK)
+        matrix = total <= settings.topic_matrix_limit
         for chunk, found in zip(chunks, pool.map(_align_chunk, chunks), strict=True):
             # Built here while the workers align the next chunks.
-            aligned += [(f[0], f[1]) for f in found]
+            if matrix:  # the pairs' topic similarity is filled in from the matrix
+                aligned += [(f[0], f[1]) for f in found]
             results += [_report(f, documents) for f in found]
             done += len(chunk)
             report("aligning", done, len(planned))
