@@ -147,11 +147,12 @@ def _span_hashes(text: str | npt.NDArray[np.unsignedinteger[Any]], starts: I64, 
 def mix(h: U64) -> U64:
     """The 64-bit MurmurHash3 finalizer, a bijection that spreads every input bit over
     all output bits."""
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+    h = h ^ (h >> np.uint64(33))  # a new array; the rest works in it
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
 
 
 def shingle_hashes(hashes: U64, k: int, *, mixed: bool = True) -> U64:
@@ -168,9 +169,10 @@ def shingle_hashes(hashes: U64, k: int, *, mixed: bool = True) -> U64:
     n = hashes.size - k + 1
     if n <= 0:
         return np.zeros(0, dtype=np.uint64)
-    acc = np.zeros(n, dtype=np.uint64)
-    for t in range(k):
-        acc = acc * _MULTIPLIER + hashes[t : t + n]
+    acc = hashes[:n].astype(np.uint64)  # a copy, for the rest to work in
+    for t in range(1, k):
+        acc *= _MULTIPLIER
+        acc += hashes[t : t + n]
     return mix(acc) if mixed else acc
 
 
