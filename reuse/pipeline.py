@@ -179,6 +179,7 @@ class _Corpus(Sequence[_Prepared]):
         self.batches = batches
         self.firsts = [0, *itertools.accumulate(len(b.joined) for b in batches)]
         self.cache: dict[int, _Prepared] = {}
+        self.without_shingles = False
 
     def __len__(self) -> int:
         return self.firsts[-1]
@@ -222,12 +223,16 @@ class _Corpus(Sequence[_Prepared]):
         """Let go of the sampled shingles once the candidate index no longer needs
         them (a quarter of a corpus's memory): a document's are made again from its
         words where wanted (`_shingle_set`)."""
+        if self.without_shingles:
+            return
+        self.without_shingles = True
         empty = np.zeros(0, dtype=np.uint64)
         self.batches[:] = [
             dataclasses.replace(b, shingles=empty, shingle_bounds=[0] * len(b.bounds))
             for b in self.batches
         ]
         self.cache.clear()
+        _give_back_freed_memory()
 
     def line_counts(self) -> I64:
         """Lines in each document."""
@@ -626,6 +631,9 @@ def _plan_pairs(
             done += chunk
             counted(len(done))
         del _shared["index"]
+        # The counted parts no longer need the shingles; once the workers that
+        # inherited them are gone, their memory is free for the pairs.
+        prepared.drop_shingles()
         left, right = _pairs_from_parts(done, settings.min_shared, groups, pool)
     finally:
         _shared.pop("index", None)
@@ -1363,8 +1371,7 @@ def _compare(
         planned = _plan_pairs(
             documents, prepared, settings, pairs, against, pool, counted, fit_sampled_topics, parts
         )
-        prepared.drop_shingles()
-        _give_back_freed_memory()
+        prepared.drop_shingles()  # when not already (pairs given: no index)
         report("finding candidates", steps, steps)
         if settings.reworded_for(total):
             _index_sentences(planned, pool, report)

@@ -447,12 +447,14 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     settings = reuse.Settings(sample=every, min_shared=2)
     texts = [d.text for d in docs]
     prepared = pipeline._Corpus([pipeline._prepare_many(texts, settings, every)])
-    planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
     full = pipeline._Corpus([pipeline._prepare_many(texts, settings, 1)])
     # Every shingle of each document, before mixing: the sample is taken on these.
     raw = [shingle_hashes(p.hashes, settings.shingle_words) for p in full]
     assert [p.shingles.tolist() for p in prepared] == [mix(sample(r, every)).tolist() for r in raw]
     assert [p.shingles.tolist() for p in full] == [mix(r).tolist() for r in raw]
+    planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
+    # Counted, the index lets go of them (`_shingle_set` makes them again).
+    assert all(p.shingles.size == 0 for p in prepared)
     expected = find_candidates(
         [sample(r, every) for r in raw], min_shared=2, max_df=settings.max_df
     )
