@@ -105,10 +105,20 @@ class _Prepared:
     """Hash of each line's words."""
     topical: npt.NDArray[np.bool_]
     """Words that count for topic similarity (see `reuse.text.Words.topical`)."""
-    boilerplate: npt.NDArray[np.bool_] | None = None
+    boilerplate_lines: npt.NDArray[np.bool_] | None = None
+    """Which lines are boilerplate (see `_mask_boilerplate`); None before it is known."""
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    @property
+    def boilerplate(self) -> npt.NDArray[np.bool_] | None:
+        """Which words are boilerplate (those of its lines); None before it is known."""
+        if self.boilerplate_lines is None:
+            return None
+        sizes = np.diff(self.line_ends, prepend=0)
+        words: npt.NDArray[np.bool_] = np.repeat(self.boilerplate_lines, sizes)
+        return words
 
     @property
     def hashes(self) -> U64:
@@ -146,8 +156,9 @@ class _Batch:
     line_ends: npt.NDArray[np.int32]
     line_keys: U64
     line_bounds: list[int]
-    boilerplate: npt.NDArray[np.bool_] | None = None
-    """Which words are boilerplate (see `_mask_boilerplate`); None before it is known."""
+    boilerplate_lines: npt.NDArray[np.bool_] | None = None
+    """Which lines are boilerplate (see `_mask_boilerplate`), a byte a line where one a
+    word would take several times more; None before it is known."""
 
     def document(self, n: int) -> _Prepared:
         """Document ``n`` of the batch, as views into the batch's arrays."""
@@ -162,7 +173,7 @@ class _Batch:
             self.line_ends[lo:hi],
             self.line_keys[lo:hi],
             self.topical[first:last],
-            None if self.boilerplate is None else self.boilerplate[first:last],
+            None if self.boilerplate_lines is None else self.boilerplate_lines[lo:hi],
         )
 
 
@@ -434,19 +445,20 @@ def _mask_group(
     seeds = _BOILERPLATE_SEED + (doc[mask] << np.uint64(24)) + where[mask]
     ids[mask] = (mix(seeds) >> np.uint64(32)).astype(np.uint32)
     shingles, cuts = _sampled_shingles(widen(ids), counts, settings.shingle_words, every)
-    word = n = 0
+    word = n = line = 0
     for g, batch in zip(group, members, strict=True):
-        words, docs = batch.bounds[-1], len(batch.joined)
+        words, docs, lines = batch.bounds[-1], len(batch.joined), batch.line_bounds[-1]
         batch.ids[:] = ids[word : word + words]
         lo, hi = cuts[n], cuts[n + docs]
         batches[g] = dataclasses.replace(
             batch,
             shingles=shingles[lo:hi],
             shingle_bounds=[c - lo for c in cuts[n : n + docs + 1]],
-            boilerplate=mask[word : word + words],
+            boilerplate_lines=boiler[line : line + lines],
         )
         word += words
         n += docs
+        line += lines
 
 
 def _char_ranges(
