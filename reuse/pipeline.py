@@ -88,7 +88,8 @@ class _Prepared:
     compact (`_compact_offsets`: a byte or two per word where a start and an end would
     take eight); ``shingles`` are the sample the corpus size calls for
     (`Settings.sample_for`), in document order, each hash mixed (`reuse.fingerprint.mix`,
-    a bijection) as the candidate index wants it.
+    a bijection) as the candidate index wants it, and empty once it is counted
+    (`_Corpus.drop_shingles`).
     """
 
     words: str
@@ -232,8 +233,8 @@ class _Corpus(Sequence[_Prepared]):
 
     def drop_shingles(self) -> None:
         """Let go of the sampled shingles once the candidate index no longer needs
-        them (a quarter of a corpus's memory): a document's are made again from its
-        words where wanted (`_shingle_set`)."""
+        them (8 bytes for every other word of a large corpus, as much as its words' hashes):
+        a document's are made again from its words where wanted (`_shingle_set`)."""
         if self.without_shingles:
             return
         self.without_shingles = True
@@ -1234,7 +1235,7 @@ def _in_own_heap(task: Callable[[Any], list[R]], chunk: Any) -> list[R]:
 
 def _give_back_freed_memory() -> None:
     """Hand the memory freed on the heap back to the system: glibc may keep it (more so
-    as `reuse.cli.tune_memory` sets it), and the shingles just let go of are a quarter
+    as `reuse.cli.tune_memory` sets it), and the shingles just let go of are a large part
     of a corpus's memory, which the rest of the run would hold for nothing."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL("libc.so.6").malloc_trim(0)
