@@ -6,10 +6,12 @@
 For each size, ``benchmarks.corpus`` generates the articles once (cached in .cache/),
 then a fresh process reads the JSONL, normalises, fingerprints, finds candidates,
 aligns and writes JSONL, exactly as ``reuse compare articles.jsonl -f jsonl`` does. It
-reports wall time, articles per second, peak resident memory, candidate pairs per
-article, and recall and precision of the planted passages: a planted pair is found
-when one reported passage overlaps at least half of its span in both articles; a
-reported passage is correct when it overlaps a planted passage in both articles.
+reports wall time, articles per second, peak resident memory (of the main process,
+of the largest worker, and of all the run's processes together, watched from outside:
+`_tree_memory`), candidate pairs per article, and recall and precision of the planted
+passages: a planted pair is found when one reported passage overlaps at least half of
+its span in both articles; a reported passage is correct when it overlaps a planted
+passage in both articles.
 
 A run that does not finish (killed for memory, say) is reported in its row, with how
 long it ran, and the other sizes still run.
@@ -33,6 +35,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -144,22 +147,68 @@ class ChildFailed(RuntimeError):
 
 
 def _run_child(args: list[str]) -> dict[str, float]:
+    """Run a child (`_child_reuse` or `_child_baseline`) and return what it printed,
+    with ``all_mb``: the most memory its processes held together (`_tree_memory`),
+    sampled four times a second; 0 where the system cannot tell."""
     started = time.perf_counter()
-    done = subprocess.run(
+    shm_before = _shm_used()
+    with subprocess.Popen(
         [sys.executable, "-m", "benchmarks.scale", "--child", *args],
-        check=False,
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-    )
-    if done.returncode != 0:
-        why = f"exit status {done.returncode}"
-        if done.returncode == -9:
+    ) as child:
+        outputs: list[tuple[str, str]] = []
+        reader = threading.Thread(target=lambda: outputs.append(child.communicate()))
+        reader.start()
+        peak = 0
+        while reader.is_alive():
+            peak = max(peak, _tree_memory(child.pid, shm_before))
+            reader.join(0.25)
+    stdout, stderr = outputs[0]
+    if child.returncode != 0:
+        why = f"exit status {child.returncode}"
+        if child.returncode == -9:
             why = "killed (SIGKILL: out of memory?)"
-        last = done.stderr.strip().splitlines()[-1:] or [""]
+        last = stderr.strip().splitlines()[-1:] or [""]
         after = time.perf_counter() - started
         raise ChildFailed(f"{args[0]} run failed after {after:.0f} s: {why} {last[0]}".strip())
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
+    result["all_mb"] = peak / 2**20
+    return result
+
+
+def _shm_used() -> int:
+    """Bytes in use in /dev/shm (0 where there is none)."""
+    try:
+        fs = os.statvfs("/dev/shm")
+    except OSError:
+        return 0
+    return (fs.f_blocks - fs.f_bfree) * fs.f_frsize
+
+
+def _tree_memory(pid: int, shm_before: int) -> int:
+    """Bytes that process ``pid`` and its descendants hold together: their proportional
+    set sizes summed (a page n of them share counts 1/n in each), and what /dev/shm
+    holds beyond ``shm_before`` that none of them maps (the candidate index's codes,
+    waiting there between workers). 0 where /proc cannot tell."""
+    pss = shmem = 0
+    pending = [pid]
+    while pending:
+        process = pending.pop()
+        try:
+            with open(f"/proc/{process}/task/{process}/children", encoding="ascii") as f:
+                pending += [int(c) for c in f.read().split()]
+            with open(f"/proc/{process}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss_Shmem:"):
+                        shmem += int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or no /proc
+    return pss + max(0, _shm_used() - shm_before - shmem) if pss else 0
 
 
 def _truth(folder: Path) -> list[dict[str, object]]:
@@ -247,6 +296,7 @@ def measure(n: int, baseline: bool, workers: int, single: bool) -> dict[str, obj
         docs_per_s=round(n / ours["wall"]),
         peak_rss_mb=round(ours["peak_rss_mb"]),
         worker_rss_mb=round(ours["worker_rss_mb"]),
+        all_mb=round(ours["all_mb"]),
         candidates_per_article=round(ours["candidates"] / n, 2),
         stages={k: round(v, 1) for k, v in ours["stages"].items()},  # type: ignore[union-attr]
         **{k: round(v, 4) for k, v in score_reuse(folder, out).items()},
@@ -289,6 +339,7 @@ def _or_dash(value: object) -> str:
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
         f"{'articles':>9} {'wall s':>7} {'docs/s':>7} {'peak MB':>8} {'worker MB':>9} "
+        f"{'all MB':>7} "
         f"{'cand/art':>8} "
         f"{'recall':>7} {'rec50-99':>8} {'prec':>6} | {'baseline docs/s':>15} "
         f"{'b.recall':>8} {'speed x':>7} {'recall x':>8} {'vs 1 worker':>11}"
@@ -300,7 +351,8 @@ def table(rows: list[dict[str, object]]) -> str:
         b = r.get("baseline") or {}
         lines.append(
             f"{r['articles']:>9,} {r['wall']:>7} {r['docs_per_s']:>7,} {r['peak_rss_mb']:>8,} "
-            f"{r['worker_rss_mb']:>9,} {r['candidates_per_article']:>8} "
+            f"{r['worker_rss_mb']:>9,} {_or_dash(r.get('all_mb')):>7} "
+            f"{r['candidates_per_article']:>8} "
             f"{r['recall']:>7.4f} {r['recall_50_99']:>8.4f} "
             f"{r['precision']:>6.4f} | {b.get('docs_per_s', '-'):>15} "  # type: ignore[union-attr]
             f"{b.get('recall', '-'):>8} {r.get('speed_ratio', '-'):>7} "  # type: ignore[union-attr]
