@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
@@ -608,7 +608,7 @@ def _plan_pairs(
     counted: Callable[[int], None] = lambda parts: None,
     meanwhile: Callable[[], None] = lambda: None,
     parts: int | None = None,
-) -> list[tuple[int, int]]:
+) -> _Planned:
     """Return the ``(a, b)`` document indices to align, ``a`` first. The index is
     counted in ``parts`` parts (`_index_part`; by default as many as its shingles call
     for, `_index_parts_for`), on ``pool``'s workers when given; ``counted`` is told how
@@ -623,7 +623,7 @@ def _plan_pairs(
                     raise InputError(missing, "is listed in a pair but is not among the documents")
             planned.append((index[id_a], index[id_b]))
         meanwhile()
-        return planned
+        return _Planned.of(planned)
     groups = None
     if against is not None:
         groups = [1 if d.id in against else 0 for d in documents]
@@ -657,7 +657,7 @@ def _plan_pairs(
         if pool is not None:
             pool.close()  # workers that align need not keep the index
     if not left.size:
-        return []
+        return _Planned.of([])
     if groups is not None:
         first = np.asarray(groups, dtype=bool)[left]  # the reference first
     else:
@@ -666,9 +666,35 @@ def _plan_pairs(
             len(documents)
         )
         first = rank[left] < rank[right]  # the smaller id first
-    a = np.where(first, left, right).tolist()
-    b = np.where(first, right, left).tolist()
-    return list(zip(a, b, strict=True))
+    return _Planned(np.where(first, left, right), np.where(first, right, left))
+
+
+class _Planned(Sequence[tuple[int, int]]):
+    """The pairs to align, ``(a, b)`` document indices, kept as two arrays: a tuple of
+    two numbers each would take some 120 bytes a pair, half a GB at a million articles.
+    A slice is a list of tuples (a chunk to align)."""
+
+    def __init__(self, a: I64, b: I64) -> None:
+        self.a, self.b = a, b
+
+    @classmethod
+    def of(cls, pairs: list[tuple[int, int]]) -> _Planned:
+        both = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        return cls(both[:, 0].copy(), both[:, 1].copy())
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, k: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(k, slice):
+            return list(zip(self.a[k].tolist(), self.b[k].tolist(), strict=True))
+        return int(self.a[k]), int(self.b[k])
 
 
 # The candidate index is counted in parts (a power of two, at least this many) by the
@@ -1089,13 +1115,13 @@ def _sentence_chunk(ks: list[int]) -> list[Sentences]:
     return [_sentences(k) for k in ks]
 
 
-def _index_sentences(planned: list[tuple[int, int]], pool: _Workers, report: Progress) -> None:
+def _index_sentences(planned: _Planned, pool: _Workers, report: Progress) -> None:
     """Index the sentences of every document of the ``planned`` pairs (reworded search)
     once, on ``pool``'s workers, for the workers that align them to inherit: built while
     aligning, each worker would index every document its pairs hold, and most documents
     are in pairs on every worker. Left to the aligning where one process does all the
     work, or where the indexes would not all fit the cache (`_DOCUMENT_CACHE`)."""
-    needed = sorted({k for pair in planned for k in pair})
+    needed = np.union1d(planned.a, planned.b).tolist()
     if pool.processes == 1 or len(needed) > _DOCUMENT_CACHE:
         return
     cache: dict[int, Sentences] = _shared.setdefault("sentences", {})
@@ -1183,15 +1209,19 @@ class _Workers:
         self.close()
         _shared["prepared"] = prepared
 
-    def map(self, task: Callable[[Any], list[R]], chunks: list[Any]) -> Iterator[list[R]]:
+    def map(
+        self, task: Callable[[Any], list[R]], chunks: Iterable[Any], count: int | None = None
+    ) -> Iterator[list[R]]:
         """Results of ``task`` on each chunk, in order. Workers start on the chunks at
         once, so this process can do other work before taking the results; in this
-        process, each chunk runs as its result is taken."""
-        if self.processes == 1 or len(chunks) < 2:
+        process, each chunk runs as its result is taken. ``chunks`` may be made as they
+        are taken, ``count`` of them (a list's length by default)."""
+        n = len(chunks) if count is None else count  # type: ignore[arg-type]
+        if self.processes == 1 or n < 2:
             return map(task, chunks)
         if self.pool is None:
             context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(min(self.processes, len(chunks)))
+            self.pool = context.Pool(min(self.processes, n))
         results: Iterator[list[R]] = self.pool.imap(functools.partial(_in_own_heap, task), chunks)
         return results
 
@@ -1391,16 +1421,16 @@ def _compare(
         _shared["keep_empty"] = pairs is not None
         aligned: list[tuple[int, int]] = []
         results: list[PairResult] = []
-        done = 0
-        chunks = _chunks(planned, _ALIGN_CHUNK)
+        # Each chunk's pairs made as a worker is sent it, not all at once.
+        starts = range(0, len(planned), _ALIGN_CHUNK)
+        chunks = (planned[k : k + _ALIGN_CHUNK] for k in starts)
         matrix = total <= settings.topic_matrix_limit
-        for chunk, found in zip(chunks, pool.map(_align_chunk, chunks), strict=True):
+        for k, found in zip(starts, pool.map(_align_chunk, chunks, len(starts)), strict=True):
             # Built here while the workers align the next chunks.
             if matrix:  # the pairs' topic similarity is filled in from the matrix
                 aligned += [(f[0], f[1]) for f in found]
             results += [_report(f, documents) for f in found]
-            done += len(chunk)
-            report("aligning", done, len(planned))
+            report("aligning", min(k + _ALIGN_CHUNK, len(planned)), len(planned))
 
     if total <= settings.topic_matrix_limit:
         report("topic similarity", 0, 1)

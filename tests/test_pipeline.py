@@ -838,3 +838,14 @@ def test_shipped_files_are_named_for_the_comparing_process(
         assert pipeline._read_shipped(path, layout)[0].tolist() == [0, 1, 2, 3, 4]
     finally:
         os.unlink(path)
+
+
+def test_planned_pairs_kept_as_arrays_read_as_tuples() -> None:
+    from reuse import pipeline
+
+    planned = pipeline._Planned.of([(4, 9), (0, 300), (7, 2)])
+    assert len(planned) == 3 and planned[1] == (0, 300) and planned[-1] == (7, 2)
+    assert planned[1:] == [(0, 300), (7, 2)] and list(planned) == [(4, 9), (0, 300), (7, 2)]
+    assert all(type(n) is int for pair in planned[:2] for n in pair)
+    empty = pipeline._Planned.of([])
+    assert len(empty) == 0 and empty[0:256] == [] and not empty
