@@ -1081,7 +1081,8 @@ def _pair_report(
 
 def _topical(p: _Prepared) -> npt.NDArray[np.bool_]:
     """Which of a document's words count for its topic: not boilerplate's."""
-    return p.topical if p.boilerplate is None else p.topical & ~p.boilerplate
+    boilerplate = p.boilerplate  # made from the lines each time it is asked for
+    return p.topical if boilerplate is None else p.topical & ~boilerplate
 
 
 def _topic_terms(p: _Prepared) -> U64:
@@ -1367,14 +1368,13 @@ def _compare(
         seen.add(document.id)
 
     total = len(documents)
+    matrix = total <= settings.topic_matrix_limit  # else topics for reported pairs only
     with _Workers(workers, documents, settings) as pool:
         batches: list[_Batch] = []
         done = 0
         # The words as text serve only reworded search and the full topic matrix.
         _shared["every"] = settings.sample_for(total)
-        _shared["keep_words"] = (
-            settings.reworded_for(total) > 0 or total <= settings.topic_matrix_limit
-        )
+        _shared["keep_words"] = settings.reworded_for(total) > 0 or matrix
         texts = [
             [d.text for d in documents[k : k + _PREPARE_CHUNK]]
             for k in range(0, total, _PREPARE_CHUNK)
@@ -1401,7 +1401,7 @@ def _compare(
             """Beyond the full matrix, each reported pair gets its topic similarity
             while it is aligned, from word weights learnt on an evenly spread sample;
             learnt here while workers count the candidate index."""
-            if total <= settings.topic_matrix_limit:
+            if matrix:
                 return
             sample = range(0, total, -(-total // _TOPIC_SAMPLE))
             terms = []
@@ -1424,7 +1424,6 @@ def _compare(
         # Each chunk's pairs made as a worker is sent it, not all at once.
         starts = range(0, len(planned), _ALIGN_CHUNK)
         chunks = (planned[k : k + _ALIGN_CHUNK] for k in starts)
-        matrix = total <= settings.topic_matrix_limit
         for k, found in zip(starts, pool.map(_align_chunk, chunks, len(starts)), strict=True):
             # Built here while the workers align the next chunks.
             if matrix:  # the pairs' topic similarity is filled in from the matrix
@@ -1432,7 +1431,7 @@ def _compare(
             results += [_report(f, documents) for f in found]
             report("aligning", min(k + _ALIGN_CHUNK, len(planned)), len(planned))
 
-    if total <= settings.topic_matrix_limit:
+    if matrix:
         report("topic similarity", 0, 1)
         topics = fit_topics([p.words for p in prepared])
         values = topics.pairs([i for i, _ in aligned], [j for _, j in aligned])
@@ -1444,7 +1443,7 @@ def _compare(
         results.sort(key=lambda r: (-r.shared_words, r.a, r.b))
 
     topic = None
-    if total <= settings.topic_matrix_limit:
+    if matrix:
         dense = topics.matrix()
         topic = TopicMatrix(
             ids=tuple(d.id for d in documents),
