@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from reuse import __version__
 from reuse.align import WordPassage, align_many, covered, merge_fragments
-from reuse.candidates import chosen_pairs, count_codes, shared_codes
+from reuse.candidates import POSITION_BITS, Layout, chosen_pairs, count_codes, shared_codes
 from reuse.errors import InputError, SettingsError
 from reuse.fingerprint import (
     distinct,
@@ -259,11 +259,13 @@ class _Corpus(Sequence[_Prepared]):
 
 
 def _sampled_shingles(
-    hashes: U64, counts: npt.NDArray[np.int64], k: int, every: int
+    hashes: U64, counts: npt.NDArray[np.int64], k: int, every: int, *, placed: bool = False
 ) -> tuple[U64, list[int]]:
     """The one-in-``every`` sample of the shingles of documents whose word hashes are
     ``hashes``, ``counts[n]`` words each, all in one array, each mixed; and where each
-    document's shingles start and end in it."""
+    document's shingles start and end in it. ``placed``: for the candidate index, each
+    hash's low `POSITION_BITS` bits are its first word's position in its document
+    instead (see `reuse.candidates.Layout`)."""
     doc = np.repeat(np.arange(counts.size), counts)
     shingles = shingle_hashes(hashes, k)
     inside = doc[: shingles.size] == doc[k - 1 :]  # shingles within one document
@@ -271,8 +273,16 @@ def _sampled_shingles(
     # Kept shingles before each document's first word: every kept shingle starting in a
     # document's words is that document's.
     running = np.concatenate(([0], np.cumsum(keep)))
-    firsts = np.minimum(np.cumsum(counts) - counts, running.size - 1)
-    return mix(shingles[keep]), [*running[firsts].tolist(), int(running[-1])]
+    starts = np.cumsum(counts) - counts
+    firsts = np.minimum(starts, running.size - 1)
+    cuts = [*running[firsts].tolist(), int(running[-1])]
+    at = np.flatnonzero(keep)
+    kept = mix(shingles[at])
+    if placed:
+        low = np.uint64((1 << POSITION_BITS) - 1)
+        kept &= ~low
+        kept |= (at - starts[doc[at]]).astype(np.uint64) & low
+    return kept, cuts
 
 
 def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batch:
@@ -284,7 +294,9 @@ def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batc
     hashes = np.concatenate(joined_hashes([w.joined for w in scanned]))
     bounds = np.concatenate(([0], np.cumsum(counts)))
     doc = np.repeat(np.arange(len(scanned)), counts)
-    shingles, shingle_bounds = _sampled_shingles(hashes, counts, settings.shingle_words, every)
+    shingles, shingle_bounds = _sampled_shingles(
+        hashes, counts, settings.shingle_words, every, placed=True
+    )
     # Lines: a new one wherever the line number or the document changes.
     line = np.concatenate([w.lines for w in scanned])
     new = np.ones(hashes.size, dtype=bool)
@@ -445,7 +457,9 @@ def _mask_group(
     where = np.arange(ids.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(np.uint64)
     seeds = _BOILERPLATE_SEED + (doc[mask] << np.uint64(24)) + where[mask]
     ids[mask] = (mix(seeds) >> np.uint64(32)).astype(np.uint32)
-    shingles, cuts = _sampled_shingles(widen(ids), counts, settings.shingle_words, every)
+    shingles, cuts = _sampled_shingles(
+        widen(ids), counts, settings.shingle_words, every, placed=True
+    )
     word = n = line = 0
     for g, batch in zip(group, members, strict=True):
         words, docs, lines = batch.bounds[-1], len(batch.joined), batch.line_bounds[-1]
@@ -632,7 +646,8 @@ def _plan_pairs(
     counts = prepared.shingle_counts()
     if parts is None:
         parts = _index_parts_for(int(counts.sum()))
-    _shared["index"] = (prepared, counts, parts, settings.max_df, groups)
+    layout = Layout.for_corpus(len(documents))
+    _shared["index"] = (prepared, counts, parts, settings.max_df, groups, layout)
     done: list[Any] = []
     try:
         tasks = [[part] for part in range(parts)]
@@ -647,7 +662,7 @@ def _plan_pairs(
         # The counted parts no longer need the shingles; once the workers that
         # inherited them are gone, their memory is free for the pairs.
         prepared.drop_shingles()
-        left, right = _pairs_from_parts(done, settings.min_shared, groups, pool)
+        left, right = _pairs_from_parts(done, settings, groups, layout, pool)
     finally:
         _shared.pop("index", None)
         for part in done:
@@ -740,7 +755,7 @@ def _index_part(part: int) -> tuple[Any, ...]:
     Returns the codes (shipped in shared memory from a worker, `_ship`, as they are
     otherwise) and, to cut the codes into ranges of about equal size, their number and
     the codes at each of `_RANGE_STEPS` equal steps through them."""
-    corpus, counts, parts, max_df, groups = _shared["index"]
+    corpus, counts, parts, max_df, groups, layout = _shared["index"]
     top = np.uint64(64 - (parts - 1).bit_length())
     shingles, owners = [], []
     for lo in range(0, len(corpus.batches), _INDEX_BLOCK):
@@ -759,6 +774,7 @@ def _index_part(part: int) -> tuple[Any, ...]:
         max_df=max_df,
         groups=groups,
         mixed=True,
+        layout=layout,
     )
     return _counted_part(codes, ship=multiprocessing.parent_process() is not None)
 
@@ -783,20 +799,24 @@ def _index_parts(parts: list[int]) -> list[tuple[Any, ...]]:
 
 def _pairs_from_parts(
     parts: list[tuple[Any, ...]],
-    min_shared: int,
+    settings: Settings,
     groups: Sequence[int] | None,
+    layout: Layout,
     pool: _Workers | None,
 ) -> tuple[I64, I64]:
     """The candidate pairs ``(left, right)`` (``left < right``, sorted) from the codes
     of every part (`_index_part`): the codes are cut into ranges at the same values in
-    every part, and each range counted from all parts at once (`_count_range`), on
-    ``pool``'s workers when the parts are shipped, so no process ever holds every code."""
+    every part (and between pairs: all of a pair's codes in one range), and each range
+    counted from all parts at once (`_count_range`), on ``pool``'s workers when the
+    parts are shipped, so no process ever holds every code."""
     ranges = _code_ranges_for(sum(part[-1][0] for part in parts))
     steps = sorted(step for part in parts for step in part[-1][1])
     cuts = [steps[(k * len(steps)) // ranges] for k in range(1, ranges)] if steps else []
+    cuts = [cut >> layout.position_bits << layout.position_bits for cut in cuts]
     bounds = [None, *cuts, None]
     sources = [part[:-1] for part in parts]
-    tasks = [[(sources, lo, hi, min_shared, groups)] for lo, hi in itertools.pairwise(bounds)]
+    chosen = (settings.min_shared, groups, layout, _min_span(settings))
+    tasks = [[(sources, lo, hi, *chosen)] for lo, hi in itertools.pairwise(bounds)]
     # Parts not shipped are arrays of this process, which workers would be sent whole.
     shipped = all(isinstance(source[0], str) for source in sources)
     counting = (
@@ -810,6 +830,18 @@ def _pairs_from_parts(
     return left, right
 
 
+def _min_span(settings: Settings) -> int:
+    """Word positions a pair's shared shingles must lie apart (in a document that
+    has positions, see `reuse.candidates.Layout`): their words must reach half of the
+    shortest passage. Fewer, side by side, are a phrase (its few shingles all sampled);
+    a passage's, with a shingle in two left out of the sample, lie further apart.
+
+    >>> _min_span(Settings()), _min_span(Settings(min_words=30)), _min_span(Settings(min_words=8))
+    (3, 10, 0)
+    """
+    return max(0, -(-settings.min_words // 2) - settings.shingle_words)
+
+
 def _count_ranges(tasks: list[tuple[Any, ...]]) -> list[tuple[I64, I64]]:
     return [_count_range(task) for task in tasks]
 
@@ -817,7 +849,7 @@ def _count_ranges(tasks: list[tuple[Any, ...]]) -> list[tuple[I64, I64]]:
 def _count_range(task: tuple[Any, ...]) -> tuple[I64, I64]:
     """The candidate pairs among codes ``lo <= code < hi`` (None: no bound) of every
     part (an array, or a file `_ship` wrote): `count_codes` of them put together."""
-    sources, lo, hi, min_shared, groups = task
+    sources, lo, hi, min_shared, groups, layout, min_span = task
     pieces = []
     for source in sources:
         codes = source[0] if len(source) == 1 else _read_shipped(*source)[0]
@@ -826,7 +858,9 @@ def _count_range(task: tuple[Any, ...]) -> tuple[I64, I64]:
         pieces.append(codes[first:last])
     merged = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
     codes, shared = count_codes(merged)
-    left, right, _ = chosen_pairs(codes, shared, min_shared=min_shared, groups=groups)
+    left, right, _ = chosen_pairs(
+        codes, shared, min_shared=min_shared, groups=groups, layout=layout, min_span=min_span
+    )
     return left, right
 
 

@@ -31,7 +31,9 @@ class Settings:
         sample: keep one shingle hash in ``sample`` for the candidate index (a
             MinHash-family sample: the same shingle is kept in every document); 0 picks
             automatically by corpus size.
-        min_shared: sampled shingles two documents must share to be aligned.
+        min_shared: sampled shingles two documents must share to be aligned; they
+            must also lie far enough apart for their words to reach half of
+            ``min_words`` (fewer, side by side, are a common phrase).
         max_df: shingles found in more documents than this are boilerplate and ignored
             by the candidate index.
         seed_words: length of the exact word runs that anchor an alignment.

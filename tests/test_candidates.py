@@ -7,7 +7,7 @@ import random
 from collections import Counter
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reuse.candidates import find_candidates
@@ -17,17 +17,18 @@ def arr(*values: int) -> np.ndarray:
     return np.array(values, dtype=np.uint64)
 
 
-def brute(
-    docs: list[list[int]], min_shared: int, max_df: int, groups: list[int] | None = None
-) -> list[tuple[int, int, int]]:
-    """Count shared hashes pair by pair; a hash in more than max_df documents links its
-    documents only to its first document (or, with groups, to its references)."""
+def links(
+    docs: list[list[int]], max_df: int, groups: list[int] | None = None
+) -> dict[tuple[int, int], list[int]]:
+    """The hashes linking each pair: those both hold, except that a hash in more than
+    max_df documents links its documents only to its first document (or, with groups,
+    to its references)."""
     holders: dict[int, list[int]] = {}
     for n, doc in enumerate(docs):
         for h in set(doc):
             holders.setdefault(h, []).append(n)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in holders.values():
+    through: dict[tuple[int, int], list[int]] = {}
+    for h, members in holders.items():
         if len(members) <= max_df:
             linked = set(itertools.combinations(members, 2))
         elif groups is None:
@@ -36,7 +37,16 @@ def brute(
             linked = {
                 (min(r, m), max(r, m)) for r in members if groups[r] for m in members if m != r
             }
-        shared.update(linked)
+        for pair in linked:
+            through.setdefault(pair, []).append(h)
+    return through
+
+
+def brute(
+    docs: list[list[int]], min_shared: int, max_df: int, groups: list[int] | None = None
+) -> list[tuple[int, int, int]]:
+    """Count shared hashes pair by pair (see `links`)."""
+    shared = Counter({pair: len(hs) for pair, hs in links(docs, max_df, groups).items()})
     return sorted(
         (i, j, count)
         for (i, j), count in shared.items()
@@ -138,3 +148,89 @@ def test_codes_of_parts_count_into_the_counts_of_the_whole(
     assert candidates_from_counts(*merged, min_shared=2, groups=groups) == find_candidates(
         raw, min_shared=2, max_df=max_df, groups=groups
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            # Positions near one another, and across a multiple of 2**POSITION_BITS.
+            st.tuples(st.integers(0, 30), st.integers(0, 12) | st.integers(1018, 1030)),
+            max_size=25,
+        ),
+        max_size=12,
+    ),
+    st.integers(1, 4),
+    st.integers(2, 6),
+    st.integers(0, 8),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_positions_keep_the_pairs_whose_shared_hashes_lie_apart(
+    docs: list[list[tuple[int, int]]],
+    min_shared: int,
+    max_df: int,
+    min_span: int,
+    grouped: bool,
+    rng: random.Random,
+) -> None:
+    """Hashes carrying positions: the pairs of `brute` whose shared hashes' first
+    positions in the left document (their remainder by 2**POSITION_BITS) lie at
+    least ``min_span`` apart; with ``min_span`` 0, exactly those of `brute`."""
+    from reuse.candidates import POSITION_BITS
+
+    low = (1 << POSITION_BITS) - 1
+    groups = [rng.randrange(2) for _ in docs] if grouped else None
+    got = placed_candidates(docs, min_shared, max_df, min_span, groups)
+    first: list[dict[int, int]] = [{} for _ in docs]  # each hash's first position
+    for n, doc in enumerate(docs):
+        for h, at in doc:
+            first[n][h] = min(first[n].get(h, low + 1), at & low)
+    plain = [[h for h, _ in doc] for doc in docs]
+    expected = [
+        (i, j, len(through))
+        for (i, j), through in sorted(links(plain, max_df, groups).items())
+        if len(through) >= min_shared
+        and (groups is None or groups[i] != groups[j])
+        and max(first[i][h] for h in through) - min(first[i][h] for h in through) >= min_span
+    ]
+    assert got == expected
+    if min_span == 0:
+        assert got == brute(plain, min_shared, max_df, groups)
+
+
+def placed_candidates(
+    docs: list[list[tuple[int, int]]],
+    min_shared: int,
+    max_df: int,
+    min_span: int,
+    groups: list[int] | None,
+) -> list[tuple[int, int, int]]:
+    """The candidates of documents of ``(hash, position)``, positions in the hashes."""
+    from reuse.candidates import POSITION_BITS, Layout, chosen_pairs, count_codes, shared_codes
+    from reuse.fingerprint import mix
+
+    low = (1 << POSITION_BITS) - 1
+    hashes = mix(np.array([h for doc in docs for h, _ in doc], dtype=np.uint64))
+    hashes &= ~np.uint64(low)
+    hashes |= np.array([at & low for doc in docs for _, at in doc], dtype=np.uint64)
+    owners = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
+    layout = Layout.for_corpus(len(docs))
+    codes = shared_codes(
+        hashes, owners, len(docs), max_df=max_df, groups=groups, mixed=True, layout=layout
+    )
+    left, right, shared = chosen_pairs(
+        *count_codes(codes), min_shared=min_shared, groups=groups, layout=layout, min_span=min_span
+    )
+    return list(zip(left.tolist(), right.tolist(), shared.tolist(), strict=True))
+
+
+def test_a_reference_pairs_by_the_positions_in_the_left_document() -> None:
+    """In a hash group too large to pair whole, a reference pairs with each other
+    member; the pair's positions are those of its left document, the reference or not."""
+    tight = [(h, 5 + h) for h in (1, 2, 3)]  # three shingles side by side
+    apart = [(h, 100 * h) for h in (1, 2, 3)]
+    docs = [tight, apart, apart, tight]
+    groups = [0, 1, 0, 0]
+    assert placed_candidates(docs, 3, 2, 3, groups) == [(1, 2, 3), (1, 3, 3)]
+    assert placed_candidates(docs, 3, 2, 2, groups) == [(0, 1, 3), (1, 2, 3), (1, 3, 3)]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import reuse
@@ -433,9 +434,11 @@ def test_compare_pauses_the_cycle_collector_and_restores_it() -> None:
 
 @pytest.mark.parametrize("every", [2, 3, 4])
 def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: int) -> None:
+    import numpy as np
+
     from reuse import pipeline
-    from reuse.candidates import find_candidates
-    from reuse.fingerprint import mix, sample, shingle_hashes
+    from reuse.candidates import POSITION_BITS, find_candidates
+    from reuse.fingerprint import mix, sample, sampled, shingle_hashes
 
     rng = random.Random(every)
     wires = [make_text(rng, 60) for _ in range(4)]
@@ -450,17 +453,69 @@ def test_sampled_index_pairs_the_same_documents_as_per_document_samples(every: i
     full = pipeline._Corpus([pipeline._prepare_many(texts, settings, 1)])
     # Every shingle of each document, before mixing: the sample is taken on these.
     raw = [shingle_hashes(p.hashes, settings.shingle_words) for p in full]
-    assert [p.shingles.tolist() for p in prepared] == [mix(sample(r, every)).tolist() for r in raw]
-    assert [p.shingles.tolist() for p in full] == [mix(r).tolist() for r in raw]
+    # Each kept hash carries its word position in its low bits (`Layout`).
+    low = np.uint64((1 << POSITION_BITS) - 1)
+    for corpus, kept_every in ((prepared, every), (full, 1)):
+        for p, r in zip(corpus, raw, strict=True):
+            where = np.flatnonzero(sampled(r, kept_every))
+            assert (p.shingles & ~low).tolist() == (mix(r[where]) & ~low).tolist()
+            assert (p.shingles & low).tolist() == (where.astype(np.uint64) & low).tolist()
     planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
     # Counted, the index lets go of them (`_shingle_set` makes them again).
     assert all(p.shingles.size == 0 for p in prepared)
-    expected = find_candidates(
-        [sample(r, every) for r in raw], min_shared=2, max_df=settings.max_df
-    )
+    # Pair by pair: sharing two sampled shingles or more, lying far enough apart.
+    places = []
+    for r in raw:
+        first: dict[int, int] = {}
+        for t in np.flatnonzero(sampled(r, every)).tolist():
+            first.setdefault(int(r[t]), t)
+        places.append(first)
+    expected = [
+        (i, j)
+        for i, j in itertools.combinations(range(len(docs)), 2)
+        if len(shared := places[i].keys() & places[j].keys()) >= 2
+        and max(places[i][h] for h in shared) - min(places[i][h] for h in shared)
+        >= pipeline._min_span(settings)
+    ]
+    assert find_candidates([sample(r, every) for r in raw], min_shared=2, max_df=100)
     ids = [d.id for d in docs]
-    assert sorted(tuple(sorted(pair)) for pair in planned) == [(i, j) for i, j, _ in expected]
+    assert sorted(tuple(sorted(pair)) for pair in planned) == expected
     assert planned and all(ids[i] < ids[j] for i, j in planned)
+
+
+@pytest.mark.parametrize("every", [1, 2])
+def test_a_phrase_of_a_few_words_makes_no_candidate(every: int) -> None:
+    """Documents sharing only a phrase too short to be a passage (its few shingles side
+    by side, each in the sample) are not aligned, though they share ``min_shared``
+    shingles; documents sharing two such phrases far apart are."""
+    import numpy as np
+
+    from reuse import pipeline
+
+    settings = reuse.Settings(sample=every, min_shared=3, min_words=15)
+    rng = random.Random(every)
+    # Seven words: three shingles of five, all three sampled (tried until they are).
+    for _ in range(200):
+        phrase, other = make_text(rng, 7), make_text(rng, 7)
+        texts = {
+            "a": f"{make_text(rng, 50)} {phrase} {make_text(rng, 50)}",
+            "b": f"{make_text(rng, 60)} {phrase} {make_text(rng, 40)}",
+            "c": f"{phrase} {make_text(rng, 80)} {other}",
+            "d": f"{make_text(rng, 30)} {other} {make_text(rng, 70)} {phrase}",
+        }
+        prepared = pipeline._Corpus([pipeline._prepare_many(list(texts.values()), settings, every)])
+        low = np.uint64(pipeline.POSITION_BITS)
+        kept = [set((p.shingles >> low).tolist()) for p in prepared]
+        if len(kept[0] & kept[1]) == 3 and len(kept[2] & kept[3]) == 6:
+            break
+    assert len(kept[0] & kept[1]) == 3 >= settings.min_shared
+    docs = [Document(i, t) for i, t in texts.items()]
+    planned = pipeline._plan_pairs(docs, prepared, settings, None, None)
+    assert {(docs[i].id, docs[j].id) for i, j in planned} == {("c", "d")}
+    # Shared shingles merely lying apart, whatever the shortest passage, are enough.
+    loose = reuse.Settings(sample=every, min_shared=3, min_words=10)
+    prepared = pipeline._Corpus([pipeline._prepare_many(list(texts.values()), loose, every)])
+    assert len(pipeline._plan_pairs(docs, prepared, loose, None, None)) == 6
 
 
 @pytest.mark.parametrize("every", [1, 2])
@@ -470,6 +525,8 @@ def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
     """Once the index is counted the corpus lets go of its shingles; each document's
     set is made again from its words, boilerplate masked, and must be the very set
     fingerprinting and masking made."""
+    import numpy as np
+
     from reuse import pipeline
     from reuse.fingerprint import distinct
 
@@ -484,15 +541,22 @@ def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
     batches = [pipeline._prepare_many(texts[k : k + 7], settings, every) for k in range(0, 30, 7)]
     corpus = pipeline._mask_boilerplate(pipeline._Corpus(batches), settings, every)
     assert any(p.boilerplate is not None and p.boilerplate.any() for p in corpus)
-    kept = [distinct(p.shingles).tolist() for p in corpus]
+
+    # The index's shingles carry their positions in their low bits; the sets do not.
+    def hashes(shingles: np.ndarray) -> list[int]:
+        return distinct(shingles >> np.uint64(pipeline.POSITION_BITS)).tolist()
+
+    kept = [hashes(p.shingles) for p in corpus]
     corpus.drop_shingles()
     assert all(p.shingles.size == 0 for p in corpus)
     monkeypatch.setattr(
         pipeline, "_shared", {"prepared": corpus, "settings": settings, "every": every}
     )
-    assert [pipeline._shingle_set(k).tolist() for k in range(len(docs))] == kept
+    remade = [pipeline._shingle_set(k) for k in range(len(docs))]
+    assert all(s.tolist() == distinct(s).tolist() for s in remade)
+    assert [hashes(s) for s in remade] == kept
     together = pipeline._shingle_sets([5, *range(len(docs))])[1:]
-    assert [shingles.tolist() for shingles in together] == kept
+    assert [s.tolist() for s in together] == [s.tolist() for s in remade]
     assert all(kept)
 
 
@@ -764,40 +828,81 @@ def test_documents_kept_while_aligning_change_nothing(monkeypatch: pytest.Monkey
     assert outputs[0] == outputs[1]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     parts=st.lists(
-        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=30), max_size=4
+        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 12)), max_size=30),
+        max_size=4,
     ),
     ranges=st.integers(1, 9),
     range_codes=st.integers(1, 50),
     steps=st.integers(1, 16),
     min_shared=st.integers(1, 3),
+    min_words=st.integers(8, 20),
+    positions=st.booleans(),
     ship=st.booleans(),
 )
+@example(  # one pair's codes, which every cut falls among
+    parts=[[(1, 2, at) for at in range(12)]],
+    ranges=4,
+    range_codes=1,
+    steps=16,
+    min_shared=3,
+    min_words=8,
+    positions=True,
+    ship=False,
+)
 def test_codes_counted_in_ranges_give_the_pairs_of_all_codes_together(
-    parts: list[list[tuple[int, int]]],
+    parts: list[list[tuple[int, int, int]]],
     ranges: int,
     range_codes: int,
     steps: int,
     min_shared: int,
+    min_words: int,
+    positions: bool,
     ship: bool,
 ) -> None:
     """Pairs recurring across parts and across the cuts between ranges are counted
-    once, whatever the number of ranges; from arrays or from shipped files."""
+    once, whatever the number of ranges; from arrays or from shipped files; with
+    positions, a pair's codes on both sides of a cut are judged together."""
     import numpy as np
 
     from reuse import pipeline
-    from reuse.candidates import chosen_pairs, count_codes
+    from reuse.candidates import Layout, chosen_pairs, count_codes
 
+    layout = Layout.for_corpus(7) if positions else Layout()
+    settings = reuse.Settings(min_shared=min_shared, min_words=min_words)
+    min_span = pipeline._min_span(settings)
     # A pair once per hash it shares: several times in one part, and in several parts.
     arrays = [
-        np.array(sorted((min(i, j) << 32) | max(i, j) for i, j in part if i != j), dtype=np.int64)
+        np.sort(
+            np.array(
+                [
+                    int(layout.code(np.int64(min(i, j)), np.int64(max(i, j)), np.int64(at)))
+                    for i, j, at in part
+                    if i != j
+                ],
+                dtype=np.int64,
+            )
+        )
         for part in parts
     ]
     everything = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
     codes, shared = count_codes(everything.copy())
-    want_left, want_right, _ = chosen_pairs(codes, shared, min_shared=min_shared)
+    want_left, want_right, _ = chosen_pairs(
+        codes, shared, min_shared=min_shared, layout=layout, min_span=min_span
+    )
+    # And pair by pair: enough codes, positions far enough apart (with positions).
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for part in parts:
+        for i, j, at in part:
+            if i != j:
+                pairs.setdefault((min(i, j), max(i, j)), []).append(at)
+    assert list(zip(want_left.tolist(), want_right.tolist(), strict=True)) == [
+        pair
+        for pair, places in sorted(pairs.items())
+        if len(places) >= min_shared and (not positions or max(places) - min(places) >= min_span)
+    ]
     # At least ``ranges`` ranges, more where they would hold over ``range_codes`` codes,
     # at most ``steps``.
     old = pipeline._CODE_RANGES, pipeline._RANGE_CODES, pipeline._RANGE_STEPS
@@ -808,7 +913,7 @@ def test_codes_counted_in_ranges_give_the_pairs_of_all_codes_together(
     )
     counted = [pipeline._counted_part(a, ship=ship) for a in arrays]
     try:
-        left, right = pipeline._pairs_from_parts(counted, min_shared, None, None)
+        left, right = pipeline._pairs_from_parts(counted, settings, None, layout, None)
     finally:
         pipeline._CODE_RANGES, pipeline._RANGE_CODES, pipeline._RANGE_STEPS = old
         for part in counted:
