@@ -225,13 +225,9 @@ def shared_codes(
         return empty
     # Two hashes merged by `postings` give a pair one extra shared hash at worst, and
     # alignment checks every candidate.
-    positions = None
-    if layout.position_bits:
-        if not mixed:
-            raise ValueError("hashes carrying positions must be mixed already")
-        hashes, docs, positions = _placed_postings(hashes, owners, n_documents, layout)
-    else:
-        hashes, docs, _ = postings(hashes, owners, n_documents, mixed=mixed)
+    hashes, docs, _, positions = postings(
+        hashes, owners, n_documents, mixed=mixed, placed=layout.position_bits
+    )
     starts = np.flatnonzero(run_starts(hashes))
     sizes = np.diff(np.append(starts, hashes.size))
     labels = None if groups is None else np.asarray(groups, dtype=np.int64)
@@ -244,27 +240,6 @@ def shared_codes(
     codes[pairs:] = others
     codes.sort()
     return codes
-
-
-def _placed_postings(
-    hashes: U64, owners: I64, n_documents: int, layout: Layout
-) -> tuple[U64, I64, I64]:
-    """`reuse.fingerprint.postings` of mixed ``hashes`` carrying positions in their low
-    ``layout.position_bits`` bits: each distinct ``(hash, document)`` once, with its
-    first position there, sorted by hash then document, in one sort of 64-bit keys
-    (hash, document, position)."""
-    u = np.uint64
-    position_bits = layout.position_bits
-    doc_bits = max(1, (n_documents - 1).bit_length())
-    low = doc_bits + position_bits
-    keys = hashes >> u(low) << u(low)
-    keys |= owners.astype(u) << u(position_bits)
-    keys |= hashes & u((1 << position_bits) - 1)
-    keys.sort()
-    keys = keys[run_starts(keys >> u(position_bits))]
-    documents = ((keys >> u(position_bits)) & u((1 << doc_bits) - 1)).astype(np.int64)
-    positions = (keys & u((1 << position_bits) - 1)).astype(np.int64)
-    return keys >> u(low), documents, positions
 
 
 def count_codes(codes: I64) -> tuple[I64, I64]:

@@ -227,8 +227,8 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 def postings(
-    hashes: U64, owners: I64, n_documents: int, *, mixed: bool = False
-) -> tuple[U64, I64, int]:
+    hashes: U64, owners: I64, n_documents: int, *, mixed: bool = False, placed: int = 0
+) -> tuple[U64, I64, int, I64 | None]:
     """Each distinct ``(hash, document)`` once, sorted by hash then document, where
     ``hashes[n]`` belongs to document ``owners[n]``.
 
@@ -236,14 +236,28 @@ def postings(
     the hashes already are) in the high bits, the document in the low ``bits``.
     Dropping the hash's low bits merges two distinct hashes about N**2 / 2**(65 - bits)
     times among N hashes, a handful among tens of millions. Returns the hashes as
-    ``mix(hash) >> bits`` (``hash >> bits`` when ``mixed``), the documents, and ``bits``.
+    ``mix(hash) >> bits`` (``hash >> bits`` when ``mixed``), the documents, ``bits``,
+    and None; or, when the mixed hashes carry a position in their low ``placed`` bits,
+    the hashes shifted by ``bits + placed``, and each posting's first position last
+    (the keys hold it below the document).
     """
+    if placed and not mixed:
+        raise ValueError("hashes carrying positions must be mixed already")
+    u = np.uint64
     bits = max(1, (n_documents - 1).bit_length())
-    keys = (hashes if mixed else mix(hashes)) >> np.uint64(bits) << np.uint64(bits)
-    keys |= owners.astype(np.uint64)
-    keys = distinct(keys)
-    documents = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)
-    return keys >> np.uint64(bits), documents, bits
+    low = bits + placed
+    source = hashes if mixed else mix(hashes)
+    keys = source >> u(low) << u(low)
+    keys |= owners.astype(u) << u(placed)
+    if placed:
+        keys |= source & u((1 << placed) - 1)
+        keys.sort()
+        keys = keys[run_starts(keys >> u(placed))]
+    else:
+        keys = distinct(keys)
+    documents = ((keys >> u(placed)) & u((1 << bits) - 1)).astype(np.int64)
+    positions = (keys & u((1 << placed) - 1)).astype(np.int64) if placed else None
+    return keys >> u(low), documents, bits, positions
 
 
 def jaccard(a: U64, b: U64) -> float:

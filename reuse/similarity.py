@@ -120,7 +120,7 @@ class HashedTopics:
         owners = np.repeat(
             np.arange(n, dtype=np.int64), np.fromiter((d.size for d in documents), np.int64, n)
         )
-        keys, _, bits = postings(np.concatenate(documents), owners, n, mixed=True)
+        keys, _, bits, _ = postings(np.concatenate(documents), owners, n, mixed=True)
         firsts = np.flatnonzero(run_starts(keys))
         df = np.diff(np.append(firsts, keys.size))
         idf = np.log((1 + n) / (1 + df)) + 1.0
