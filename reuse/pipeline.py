@@ -266,6 +266,19 @@ def _sampled_shingles(
     document's shingles start and end in it. ``placed``: for the candidate index, each
     hash's low `POSITION_BITS` bits are its first word's position in its document
     instead (see `reuse.candidates.Layout`)."""
+    kept, cuts, position = _sampled_where(hashes, counts, k, every)
+    if placed:
+        low = np.uint64((1 << POSITION_BITS) - 1)
+        kept &= ~low
+        kept |= position.astype(np.uint64) & low
+    return kept, cuts
+
+
+def _sampled_where(
+    hashes: U64, counts: npt.NDArray[np.int64], k: int, every: int
+) -> tuple[U64, list[int], I64]:
+    """`_sampled_shingles`, unplaced, and where each shingle's first word is in its
+    document."""
     doc = np.repeat(np.arange(counts.size), counts)
     shingles = shingle_hashes(hashes, k)
     inside = doc[: shingles.size] == doc[k - 1 :]  # shingles within one document
@@ -277,12 +290,7 @@ def _sampled_shingles(
     firsts = np.minimum(starts, running.size - 1)
     cuts = [*running[firsts].tolist(), int(running[-1])]
     at = np.flatnonzero(keep)
-    kept = mix(shingles[at])
-    if placed:
-        low = np.uint64((1 << POSITION_BITS) - 1)
-        kept &= ~low
-        kept |= (at - starts[doc[at]]).astype(np.uint64) & low
-    return kept, cuts
+    return mix(shingles[at]), cuts, at - starts[doc[at]]
 
 
 def _prepare_many(texts: Sequence[str], settings: Settings, every: int) -> _Batch:
@@ -407,8 +415,8 @@ def _mask_boilerplate(corpus: _Corpus, settings: Settings, every: int) -> _Corpu
     """Take boilerplate lines (see `_boilerplate_lines`) out of shingles and alignment,
     in ``corpus`` itself: their words get hashes no other word is likely to have, in
     place (the batches' arrays are this process's own, and copies would double the
-    memory of every document with boilerplate); batches holding any are shingled
-    again, about `_MASK_BATCH` documents in one pass, and replace the old ones."""
+    memory of every document with boilerplate); the sampled shingles holding their
+    words leave the index (`_mask_group`, about `_MASK_BATCH` documents in one pass)."""
     if not settings.boilerplate or len(corpus) < settings.boilerplate:
         return corpus
     sizes = _line_sizes(corpus)
@@ -446,20 +454,39 @@ def _mask_group(
     every: int,
 ) -> None:
     """Mask the boilerplate lines (``boiler``, of ``sizes`` words each) of the
-    consecutive ``batches[group]``, whose first document is ``first_doc``, and shingle
-    them again: the batches are replaced in ``batches``."""
+    consecutive ``batches[group]``, whose first document is ``first_doc``, and leave
+    out of their sampled shingles those holding a masked word: masked, such a shingle
+    would be found in its own document only, and it says nothing about any pair. The
+    batches are replaced in ``batches``."""
     members = [batches[g] for g in group]
+    k = settings.shingle_words
     mask = np.repeat(boiler, sizes)
     ids = np.concatenate([b.ids for b in members])
     counts = np.concatenate([np.diff(np.asarray(b.bounds, dtype=np.int64)) for b in members])
-    doc = np.repeat(np.arange(first_doc, first_doc + counts.size, dtype=np.uint64), counts)
     bounds = np.concatenate(([0], np.cumsum(counts)))
-    where = np.arange(ids.size, dtype=np.uint64) - np.repeat(bounds[:-1], counts).astype(np.uint64)
-    seeds = _BOILERPLATE_SEED + (doc[mask] << np.uint64(24)) + where[mask]
-    ids[mask] = (mix(seeds) >> np.uint64(32)).astype(np.uint32)
-    shingles, cuts = _sampled_shingles(
-        widen(ids), counts, settings.shingle_words, every, placed=True
-    )
+    shingles = np.concatenate([b.shingles for b in members])
+    per_doc = np.concatenate([np.diff(np.asarray(b.shingle_bounds)) for b in members])
+    position, unsure = _shingle_positions(shingles, per_doc, counts - k)
+    # Documents where positions cannot be told from their low bits alone (a stretch of
+    # over 2**POSITION_BITS words with no shingle sampled): sampled again, as they were.
+    for n in np.flatnonzero(unsure).tolist():
+        _, _, exact = _sampled_where(
+            widen(ids[bounds[n] : bounds[n + 1]]), counts[n : n + 1], k, every
+        )
+        position[np.repeat(np.arange(per_doc.size), per_doc) == n] = exact
+    # Masked words before each word: a shingle holds one when they rise over its words.
+    before = np.zeros(mask.size + 1, dtype=np.int32)
+    np.cumsum(mask, out=before[1:])
+    first = np.repeat(bounds[:-1], per_doc) + position
+    keep = before[first + k] == before[first]
+    kept = np.concatenate(([0], np.cumsum(keep)))
+    cuts = kept[np.concatenate(([0], np.cumsum(per_doc)))].tolist()
+    shingles = shingles[keep]
+    at = np.flatnonzero(mask)
+    doc = np.searchsorted(bounds, at, side="right") - 1
+    where = (at - bounds[doc]).astype(np.uint64)
+    seeds = _BOILERPLATE_SEED + ((doc + first_doc).astype(np.uint64) << np.uint64(24)) + where
+    ids[at] = (mix(seeds) >> np.uint64(32)).astype(np.uint32)
     word = n = line = 0
     for g, batch in zip(group, members, strict=True):
         words, docs, lines = batch.bounds[-1], len(batch.joined), batch.line_bounds[-1]
@@ -474,6 +501,27 @@ def _mask_group(
         word += words
         n += docs
         line += lines
+
+
+def _shingle_positions(shingles: U64, per_doc: I64, last: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """Where each placed shingle starts in its document, from the low bits that hold
+    it modulo 2**POSITION_BITS (`_sampled_shingles`): positions rise within a document,
+    so where the low bits do not, they have gone round once more. The documents hold
+    ``per_doc`` shingles each, the last starting at word ``last`` at most. Also which
+    documents this cannot be sure of: where the last shingle found leaves room for a
+    round more gone unseen (no shingle sampled for 2**POSITION_BITS words)."""
+    size = 1 << POSITION_BITS
+    low = (shingles & np.uint64(size - 1)).astype(np.int64)
+    doc = np.repeat(np.arange(per_doc.size), per_doc)
+    rounds = np.zeros(low.size, dtype=np.int64)
+    rounds[1:] = (low[1:] <= low[:-1]) & (doc[1:] == doc[:-1])
+    rounds = np.cumsum(rounds)
+    has = per_doc > 0
+    firsts, ends = (np.cumsum(per_doc) - per_doc)[has], np.cumsum(per_doc)[has] - 1
+    position = low + size * (rounds - np.repeat(rounds[firsts], per_doc[has]))
+    unsure = np.zeros(per_doc.size, dtype=bool)
+    unsure[has] = last[has] - position[ends] >= size
+    return position, unsure
 
 
 def _char_ranges(

@@ -518,13 +518,29 @@ def test_a_phrase_of_a_few_words_makes_no_candidate(every: int) -> None:
     assert len(pipeline._plan_pairs(docs, prepared, loose, None, None)) == 6
 
 
+def _without_boilerplate(p: object, k: int, every: int) -> list[int]:
+    """A prepared document's sampled shingles, brute force: made from its words as
+    masked, each placed, less those holding a boilerplate word."""
+    import numpy as np
+
+    from reuse import pipeline
+
+    made, _, at = pipeline._sampled_where(p.hashes, np.array([len(p)]), k, every)
+    low = np.uint64((1 << pipeline.POSITION_BITS) - 1)
+    placed = (made & ~low) | (at.astype(np.uint64) & low)
+    words = p.boilerplate
+    clear = [words is None or not words[t : t + k].any() for t in at.tolist()]
+    return placed[np.asarray(clear, dtype=bool)].tolist()
+
+
 @pytest.mark.parametrize("every", [1, 2])
-def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
+def test_shingle_sets_made_again_from_words_hold_those_fingerprinting_kept(
     every: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the index is counted the corpus lets go of its shingles; each document's
-    set is made again from its words, boilerplate masked, and must be the very set
-    fingerprinting and masking made."""
+    set is made again from its words, boilerplate masked: the very set fingerprinting
+    and masking made, and besides the shingles holding a masked word, which masking
+    left out of the index (no other document can share them)."""
     import numpy as np
 
     from reuse import pipeline
@@ -541,6 +557,10 @@ def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
     batches = [pipeline._prepare_many(texts[k : k + 7], settings, every) for k in range(0, 30, 7)]
     corpus = pipeline._mask_boilerplate(pipeline._Corpus(batches), settings, every)
     assert any(p.boilerplate is not None and p.boilerplate.any() for p in corpus)
+    k = settings.shingle_words
+    assert [p.shingles.tolist() for p in corpus] == [
+        _without_boilerplate(p, k, every) for p in corpus
+    ]
 
     # The index's shingles carry their positions in their low bits; the sets do not.
     def hashes(shingles: np.ndarray) -> list[int]:
@@ -554,10 +574,86 @@ def test_shingle_sets_made_again_from_words_equal_those_fingerprinting_kept(
     )
     remade = [pipeline._shingle_set(k) for k in range(len(docs))]
     assert all(s.tolist() == distinct(s).tolist() for s in remade)
-    assert [hashes(s) for s in remade] == kept
+    masked = 0
+    for made, index in zip(remade, kept, strict=True):
+        assert set(index) <= set(hashes(made))
+        masked += len(hashes(made)) - len(index)
+    assert masked >= len(docs) * (9 // every - 1)  # the footer's shingles, in each
     together = pipeline._shingle_sets([5, *range(len(docs))])[1:]
     assert [s.tolist() for s in together] == [s.tolist() for s in remade]
     assert all(kept)
+
+
+def _unsampled_word(every: int) -> str:
+    """A word whose shingle of itself repeated is not in the one-in-``every`` sample."""
+    from reuse.fingerprint import sampled, shingle_hashes, word_hashes
+
+    for n in itertools.count():
+        word = f"z{n}"
+        shingle = shingle_hashes(word_hashes([word] * 5), 5)
+        if not sampled(shingle, every).all():
+            return word
+    raise AssertionError  # pragma: no cover
+
+
+@pytest.mark.parametrize("long_stretch", [1100, 2500])
+def test_masking_leaves_out_the_shingles_holding_boilerplate_however_far_apart(
+    long_stretch: int,
+) -> None:
+    """The index's shingles know their positions only modulo 2**POSITION_BITS; where
+    none is sampled for longer than that, masking must still drop exactly the right
+    ones."""
+    import numpy as np
+
+    from reuse import pipeline
+
+    every = 2
+    rng = random.Random(long_stretch)
+    footer = "Share this story on social media and follow us for more."
+    stretch = " ".join([_unsampled_word(every)] * long_stretch)
+    texts = [
+        f"{make_text(rng, 40)}\n{footer}\n"
+        + (f"{stretch}\n{footer}\n" if n < 3 else "")
+        + make_text(rng, 40 + n)
+        for n in range(30)
+    ]
+    settings = reuse.Settings(sample=every)
+    k = settings.shingle_words
+    batches = [pipeline._prepare_many(texts[s : s + 8], settings, every) for s in range(0, 30, 8)]
+    unmasked = [batches[0].document(n) for n in range(3)]
+    per_doc = np.array([p.shingles.size for p in unmasked])
+    _, unsure = pipeline._shingle_positions(
+        np.concatenate([p.shingles for p in unmasked]), per_doc, per_doc * 0 + 2 * long_stretch
+    )
+    assert unsure.all()  # the stretch hides a round of the low bits
+    corpus = pipeline._mask_boilerplate(pipeline._Corpus(batches), settings, every)
+    assert all(corpus[n].boilerplate.sum() >= 20 for n in range(3))  # two footers
+    assert [p.shingles.tolist() for p in corpus] == [
+        _without_boilerplate(p, k, every) for p in corpus
+    ]
+    assert all(corpus[n].shingles.size >= 20 for n in range(3))  # both sides kept
+
+
+@given(st.lists(st.integers(1, 3000), min_size=1, max_size=40), st.integers(0, 5))
+@settings(max_examples=60, deadline=None)
+def test_shingle_positions_follow_the_low_bits_round(steps: list[int], first: int) -> None:
+    import numpy as np
+
+    from reuse import pipeline
+
+    size = 1 << pipeline.POSITION_BITS
+    at = np.cumsum([first, *steps])
+    shingles = (np.arange(at.size, dtype=np.uint64) << np.uint64(40)) | (
+        at.astype(np.uint64) & np.uint64(size - 1)
+    )
+    last = int(at[-1]) + 3
+    position, unsure = pipeline._shingle_positions(shingles, np.array([at.size]), np.array([last]))
+    hidden = first >= size or any(step >= size for step in steps)
+    assert bool(unsure[0]) == (last - int(position[-1]) >= size)
+    if not hidden:
+        assert position.tolist() == at.tolist() and not unsure[0]
+    else:
+        assert unsure[0]
 
 
 @pytest.mark.parametrize(("part_shingles", "block", "workers"), [(50, 1, 1), (200, 3, 2)])
