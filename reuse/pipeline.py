@@ -469,18 +469,19 @@ def _mask_group(
     position, unsure = _shingle_positions(shingles, per_doc, counts - k)
     # Documents where positions cannot be told from their low bits alone (a stretch of
     # over 2**POSITION_BITS words with no shingle sampled): sampled again, as they were.
+    offsets = np.concatenate(([0], np.cumsum(per_doc)))
     for n in np.flatnonzero(unsure).tolist():
         _, _, exact = _sampled_where(
             widen(ids[bounds[n] : bounds[n + 1]]), counts[n : n + 1], k, every
         )
-        position[np.repeat(np.arange(per_doc.size), per_doc) == n] = exact
+        position[offsets[n] : offsets[n + 1]] = exact
     # Masked words before each word: a shingle holds one when they rise over its words.
     before = np.zeros(mask.size + 1, dtype=np.int32)
     np.cumsum(mask, out=before[1:])
     first = np.repeat(bounds[:-1], per_doc) + position
     keep = before[first + k] == before[first]
     kept = np.concatenate(([0], np.cumsum(keep)))
-    cuts = kept[np.concatenate(([0], np.cumsum(per_doc)))].tolist()
+    cuts = kept[offsets].tolist()
     shingles = shingles[keep]
     at = np.flatnonzero(mask)
     doc = np.searchsorted(bounds, at, side="right") - 1
